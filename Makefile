@@ -1,0 +1,84 @@
+# chidao — see README.md. `make demo` and `make check` install what they need.
+PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto
+TEST_PKGS := cmocka
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BUILD    ?= build
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+SAMPLES  := $(wildcard samples/*.txt)
+SHARED   ?= ../shared
+
+.PHONY: all deps test-deps demo check unit golden rules-test accuracy asan clean regen bench
+
+all: $(BUILD)/chidao
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libchidao.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/chidao: $(BUILD)/obj/main.o $(BUILD)/libchidao.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchidao.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< \
+	    $(BUILD)/libchidao.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
+
+deps:
+	@scripts/install-deps $(PKGS)
+
+test-deps:
+	@scripts/install-deps $(PKGS) $(TEST_PKGS) python3
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p out
+	@for f in samples/*; do \
+	    stem=$$(basename "$$f"); stem=$${stem%.*}; \
+	    $(BUILD)/chidao extract -o "out/$$stem.json" "$$f" && echo "out/$$stem.json"; \
+	done
+
+# Everything: rule examples, unit tests, golden files, accuracy ratchets, then the
+# same suite again under ASan+UBSan.
+check: test-deps
+	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory rules-test unit golden accuracy
+	@$(MAKE) --no-print-directory asan
+
+unit-bins: $(TEST_BIN)
+
+rules-test: $(BUILD)/chidao
+	$(BUILD)/chidao rules test rules
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CHIDAO_RULES=rules $$t; done
+
+golden: $(BUILD)/chidao
+	@tests/golden.sh $(BUILD)/chidao
+
+regen: $(BUILD)/chidao
+	@tests/golden.sh $(BUILD)/chidao --regen
+
+accuracy: $(BUILD)/chidao
+	@tests/accuracy.sh $(BUILD)/chidao $(SHARED)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    build/asan/chidao unit-bins-asan
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden
+
+unit-bins-asan: $(TEST_BIN)
+
+clean:
+	rm -rf build out

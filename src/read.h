@@ -1,0 +1,19 @@
+/* read.h — bytes to lines: BOM, CRLF/CR, a last line without a newline,
+ * UTF-8 validation (an invalid byte is an error naming its line and offset
+ * unless opt->repair, which replaces it with U+FFFD and records an
+ * `encoding-repaired` diagnostic).  Also fills source.sha256/encoding/format. */
+#ifndef CD_READ_H
+#define CD_READ_H
+#include "model.h"
+
+/* Input larger than this is refused: the largest real directive seen is well
+ * under 2 MB of text; this stops a mistaken multi-GB file. */
+#define CD_READ_MAX_BYTES (64u * 1024 * 1024)
+/* A single line longer than this is refused (binary data or a broken export). */
+#define CD_READ_MAX_LINE (1u * 1024 * 1024)
+
+/* doc->bytes/n_bytes must be set.  Returns CD_EXIT_OK or CD_EXIT_INPUT (with
+ * an error diagnostic). */
+int cd_read(cd_document *doc, const cd_options *opt);
+
+#endif

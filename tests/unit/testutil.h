@@ -1,0 +1,39 @@
+/* testutil.h — shared set-up for the cmocka unit tests: the rule set is
+ * loaded once from $CHIDAO_RULES (the Makefile sets it to rules/). */
+#ifndef CD_TESTUTIL_H
+#define CD_TESTUTIL_H
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rules.h"
+
+static cd_rules *test_rules;
+
+static int test_rules_setup(void **state) {
+    (void)state;
+    cd_arena a;
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    test_rules = cd_rules_load_dir(cd_rules_default_dir(), &errs);
+    for (size_t i = 0; i < errs.n; i++)
+        fprintf(stderr, "%s:%d: %s\n", errs.items[i].file ? errs.items[i].file : "?", errs.items[i].line,
+                errs.items[i].message);
+    cd_arena_free(&a);
+    return test_rules ? 0 : -1;
+}
+
+static int test_rules_teardown(void **state) {
+    (void)state;
+    cd_rules_free(test_rules);
+    test_rules = NULL;
+    return 0;
+}
+
+#endif
