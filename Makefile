@@ -3,7 +3,8 @@ PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto
 TEST_PKGS := cmocka
 CC       ?= cc
 CFLAGS   ?= -O2 -g
-WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
+            -DCHIDAO_RULES_DIR=\"$(abspath rules)\"
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD    ?= build

@@ -13,7 +13,13 @@
 #define CD_READ_MAX_LINE (1u * 1024 * 1024)
 
 /* doc->bytes/n_bytes must be set.  Returns CD_EXIT_OK or CD_EXIT_INPUT (with
- * an error diagnostic). */
+ * an error diagnostic).  Lines: src = 1-based line number, text = the line as
+ * printed (NUL-terminated, in doc->arena, terminator and BOM removed), indent
+ * = leading spaces (a tab counts 4).  opt may be NULL.
+ * Diagnostic codes: errors "empty-input" (0 bytes, or only a BOM),
+ * "invalid-utf8" (first bad byte: offset, line, column in characters),
+ * "binary-input" (a NUL byte), "limit-exceeded" (CD_READ_MAX_*); warning
+ * "encoding-repaired" (one per document, with --repair). */
 int cd_read(cd_document *doc, const cd_options *opt);
 
 #endif

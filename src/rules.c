@@ -2,6 +2,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pcre2.h>
@@ -336,17 +337,19 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
         if (!expand_macros(rs, r, &src, errs)) return false;
     }
     uint32_t opts = PCRE2_UTF | PCRE2_UCP;
+    bool case_sensitive = false;
     for (const char *f = r->flags ? r->flags : ""; *f; f++) {
         if (*f == 'i') opts |= PCRE2_CASELESS;
         else if (*f == 'x') opts |= PCRE2_EXTENDED;
         else if (*f == 's') opts |= PCRE2_DOTALL;
         else if (*f == 'm') opts |= PCRE2_MULTILINE;
+        else if (*f == 'C') case_sensitive = true;
         else if (*f != ' ' && *f != ',') {
             cd_diag_add(errs, CD_SEV_ERROR, "rules-syntax", r->file, r->line, "unknown flag '%c'", *f);
             return false;
         }
     }
-    if (r->is_list) opts |= PCRE2_CASELESS;
+    if (r->is_list && !case_sensitive) opts |= PCRE2_CASELESS;
     int errcode;
     PCRE2_SIZE erroff;
     const char *pattern = cd_buf_str(&src);
@@ -533,6 +536,17 @@ bool cd_match_group(const cd_match *m, const char *name, const char **s, size_t 
 
 static void expand_template(const cd_match *m, const char *t, cd_buf *out) {
     for (const char *p = t; *p; p++) {
+        if (*p == '\\' && p[1] == 'x' && isxdigit((unsigned char)p[2]) && isxdigit((unsigned char)p[3])) {
+            /* \xHH: a byte, so a value can begin or end with a space */
+            char hex[3] = {p[2], p[3], 0};
+            cd_buf_addc(out, (char)strtol(hex, NULL, 16));
+            p += 3;
+            continue;
+        }
+        if (*p == '\\' && (p[1] == '\\' || p[1] == '$')) {
+            cd_buf_addc(out, *++p);
+            continue;
+        }
         if (*p != '$') {
             cd_buf_addc(out, *p);
             continue;
@@ -572,6 +586,12 @@ char *cd_match_emit(const cd_match *m, const char *key, cd_arena *a) {
         cd_buf_init(&b, a);
         expand_template(m, m->rule->emits[i].tmpl, &b);
         return cd_buf_str(&b);
+    }
+    /* a named group is an implicit emit of the same name ("" when unset) */
+    if (m->rule->code && pcre2_substring_number_from_name(m->rule->code, (PCRE2_SPTR)key) >= 0) {
+        const char *s;
+        size_t n;
+        return cd_match_group(m, key, &s, &n) ? cd_arena_strndup(a, s, n) : cd_arena_strdup(a, "");
     }
     return NULL;
 }
@@ -662,6 +682,7 @@ static bool check_emits(const cd_match *m, const char *expect, cd_arena *a, cd_b
         char *k = trim(part), *v = trim(e + 1);
         char *got = cd_match_emit(m, k, a);
         if (!got) got = "(none)";
+        got = trim(got);
         if (strcmp(got, v)) {
             ok = false;
             cd_buf_adds(why, cd_arena_printf(a, " %s: expected '%s', got '%s';", k, v, got));
@@ -699,7 +720,7 @@ int cd_rules_test(const cd_rules *rs, FILE *out, int *total) {
                 } else if (r->replace && !want_none) {
                     size_t nl;
                     char *res = replace_one(r, ex->input, in_len, &nl, &a);
-                    const char *got = res ? res : ex->input;
+                    char *got = trim(cd_arena_strdup(&a, res ? res : ex->input));
                     ok = !strcmp(got, ex->expect);
                     if (!ok) cd_buf_adds(&why, cd_arena_printf(&a, " got '%s'", got));
                 } else {

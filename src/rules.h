@@ -56,7 +56,7 @@ const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len,
 /* Convenience: does any rule of the group match? */
 bool cd_group_matches(const cd_rule_group *g, const char *s, size_t len);
 
-/* The rule's `emit` value for key, with $1 / ${name} expanded from m.  NULL
+/* The rule's `emit` value for key (or, failing that, the named group key: "" when unset), with $1 / ${name} expanded from m.  NULL
  * when the rule does not emit key.  The special key "match" is the whole
  * match.  The result lives in a. */
 char *cd_match_emit(const cd_match *m, const char *key, cd_arena *a);

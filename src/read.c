@@ -1,0 +1,236 @@
+/* read.c — bytes to lines.
+ *
+ * Two passes over the input: the first validates UTF-8 (Unicode Table 3-7:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), finds NUL bytes,
+ * counts lines and enforces the limits without allocating; the second copies
+ * the text once into the arena (repairing invalid sequences when asked) and
+ * cuts it into NUL-terminated lines in place. */
+#include "read.h"
+
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <string.h>
+
+/* U+FFFD REPLACEMENT CHARACTER in UTF-8. */
+static const char k_replacement[] = "\xEF\xBF\xBD";
+
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when it is
+ * ill-formed; then *bad gets the length of its maximal subpart (the bytes
+ * that one U+FFFD replaces, as the Unicode Standard recommends): the lead byte
+ * plus the continuation bytes that were still acceptable. */
+static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *bad) {
+    unsigned char c = p[0];
+    if (c < 0x80) return 1;
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        else if (c == 0xED) hi = 0x9F; /* surrogates D800-DFFF */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+    } else {
+        *bad = 1; /* stray continuation byte, C0/C1 (overlong) or F5-FF */
+        return 0;
+    }
+    size_t i = 1;
+    for (; i < need && i < avail; i++) {
+        unsigned char b = p[i];
+        if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+    }
+    if (i == need) return need;
+    *bad = i;
+    return 0;
+}
+
+typedef struct scan {
+    size_t n_lines, n_invalid;
+    /* first invalid sequence / NUL / over-long line (offset SIZE_MAX: none) */
+    size_t bad_off, bad_line, bad_col;
+    unsigned char bad_byte;
+    size_t nul_off, nul_line, nul_col;
+    size_t long_line, long_len;
+} scan;
+
+/* Pass 1: validate and count, no allocation.  Columns are 1-based code-point
+ * counts (what an editor shows), offsets are bytes from the start of the
+ * file. */
+static void scan_input(const unsigned char *s, size_t n, size_t start, scan *sc) {
+    memset(sc, 0, sizeof *sc);
+    sc->bad_off = sc->nul_off = SIZE_MAX;
+    size_t line = 1, col = 1, line_start = start, i = start;
+    bool open = false; /* bytes seen since the last terminator */
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == '\n' || c == '\r') {
+            size_t len = i - line_start;
+            if (len > CD_READ_MAX_LINE && !sc->long_line) {
+                sc->long_line = line;
+                sc->long_len = len;
+            }
+            i += (c == '\r' && i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
+            sc->n_lines++;
+            line++;
+            col = 1;
+            line_start = i;
+            open = false;
+            continue;
+        }
+        open = true;
+        if (c == 0 && sc->nul_off == SIZE_MAX) {
+            sc->nul_off = i;
+            sc->nul_line = line;
+            sc->nul_col = col;
+        }
+        size_t bad = 0, len = utf8_seq(s + i, n - i, &bad);
+        if (!len) {
+            if (sc->bad_off == SIZE_MAX) {
+                sc->bad_off = i;
+                sc->bad_line = line;
+                sc->bad_col = col;
+                sc->bad_byte = c;
+            }
+            sc->n_invalid++;
+            len = bad;
+        }
+        i += len;
+        col++;
+    }
+    if (open) {
+        if (n - line_start > CD_READ_MAX_LINE && !sc->long_line) {
+            sc->long_line = line;
+            sc->long_len = n - line_start;
+        }
+        sc->n_lines++; /* a last line without a newline is a line */
+    }
+}
+
+/* Copy s[start..n) into dst, each invalid sequence replaced by U+FFFD.
+ * Returns the bytes written. */
+static size_t copy_repaired(const unsigned char *s, size_t n, size_t start, char *dst) {
+    size_t o = 0, i = start;
+    while (i < n) {
+        /* copy the run of ASCII in one go: by far the common case */
+        size_t run = i;
+        while (run < n && s[run] < 0x80) run++;
+        memcpy(dst + o, s + i, run - i);
+        o += run - i;
+        i = run;
+        if (i >= n) break;
+        size_t bad = 0, len = utf8_seq(s + i, n - i, &bad);
+        if (len) {
+            memcpy(dst + o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(dst + o, k_replacement, 3);
+            o += 3;
+            i += bad;
+        }
+    }
+    return o;
+}
+
+static void sha256_hex(const unsigned char *s, size_t n, char out[65]) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    out[0] = 0;
+    if (!EVP_Digest(s, n, md, &md_len, EVP_sha256(), NULL) || md_len != 32) return;
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < md_len; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = 0;
+}
+
+int cd_read(cd_document *doc, const cd_options *opt) {
+    if (!doc->diags.arena) cd_diags_init(&doc->diags, &doc->arena);
+    doc->encoding = "UTF-8";
+    doc->format = "text";
+    doc->lines = NULL;
+    doc->n_lines = 0;
+    const unsigned char *s = doc->bytes;
+    size_t n = s ? doc->n_bytes : 0;
+    bool repair = opt && opt->repair;
+    if (n > CD_READ_MAX_BYTES) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, 0,
+                    "limit exceeded: input is %zu bytes, more than the %u-byte maximum", n,
+                    (unsigned)CD_READ_MAX_BYTES);
+        return CD_EXIT_INPUT;
+    }
+    sha256_hex(s ? s : (const unsigned char *)"", n, doc->sha256);
+    size_t start = (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
+    if (n == start) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "empty-input", doc->path, 0, "empty input");
+        return CD_EXIT_INPUT;
+    }
+
+    scan sc;
+    scan_input(s, n, start, &sc);
+    if (sc.nul_off != SIZE_MAX) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc.nul_line,
+                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc.nul_off,
+                    sc.nul_line, sc.nul_col);
+        return CD_EXIT_INPUT;
+    }
+    if (sc.long_line) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, (int)sc.long_line,
+                    "limit exceeded: line %zu is %zu bytes long, more than the %u-byte maximum",
+                    sc.long_line, sc.long_len, (unsigned)CD_READ_MAX_LINE);
+        return CD_EXIT_INPUT;
+    }
+    if (sc.n_invalid && !repair) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-utf8", doc->path, (int)sc.bad_line,
+                    "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc.bad_byte,
+                    sc.bad_off, sc.bad_line, sc.bad_col,
+                    sc.n_invalid > 1 ? cd_arena_printf(&doc->arena, "; %zu invalid sequences in all",
+                                                       sc.n_invalid)
+                                     : "");
+        return CD_EXIT_INPUT;
+    }
+
+    /* Pass 2: one copy of the text; terminators become NULs in place.  A
+     * U+FFFD is 3 bytes and replaces at least 1, hence the extra room. */
+    size_t body = n - start;
+    char *text = cd_arena_alloc(&doc->arena, body + 2 * sc.n_invalid + 1);
+    size_t len = body;
+    if (sc.n_invalid) len = copy_repaired(s, n, start, text);
+    else memcpy(text, s + start, body);
+    text[len] = 0;
+    if (sc.n_invalid)
+        cd_diag_add(&doc->diags, CD_SEV_WARNING, "encoding-repaired", doc->path, (int)sc.bad_line,
+                    "replaced %zu invalid UTF-8 sequence%s with U+FFFD (the first, byte 0x%02X, at offset "
+                    "%zu, line %zu, column %zu)",
+                    sc.n_invalid, sc.n_invalid > 1 ? "s" : "", sc.bad_byte, sc.bad_off, sc.bad_line,
+                    sc.bad_col);
+
+    cd_line *lines = cd_arena_alloc(&doc->arena, sizeof *lines * sc.n_lines);
+    size_t k = 0, i = 0;
+    while (i < len && k < sc.n_lines) {
+        size_t e = i;
+        while (e < len && text[e] != '\n' && text[e] != '\r') e++;
+        cd_line *ln = &lines[k];
+        ln->text = text + i;
+        ln->len = e - i;
+        ln->src = (int)(k + 1);
+        int indent = 0;
+        for (size_t j = i; j < e && (text[j] == ' ' || text[j] == '\t'); j++) indent += text[j] == '\t' ? 4 : 1;
+        ln->indent = indent;
+        k++;
+        if (e < len) {
+            bool crlf = text[e] == '\r' && e + 1 < len && text[e + 1] == '\n';
+            text[e] = 0;
+            i = e + (crlf ? 2 : 1);
+        } else {
+            i = e;
+        }
+    }
+    doc->lines = lines;
+    doc->n_lines = k;
+    return CD_EXIT_OK;
+}

@@ -1,0 +1,756 @@
+/* structure.c — lines to blocks: items, headings, field bullets, paragraphs
+ * and table rows. */
+#include "structure.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "agency.h"
+#include "deadline.h"
+
+/* A one-cell-per-line table needs at least this many header cells in a row:
+ * fewer would take ordinary short lines ("TT", "Nội dung") for a table. */
+#define CD_MIN_STACKED_COLUMNS 3
+/* Table width cap: a header with more columns is not a task table. */
+#define CD_MAX_TABLE_COLUMNS 64
+
+typedef struct builder {
+    cd_document *doc;
+    const cd_rules *rules;
+    const cd_rule_group *headings, *fieldkinds;
+    const cd_rule *field_rule, *dangling;
+    size_t cap;
+    cd_table *table;     /* current tab/pipe table */
+    bool page_break;     /* a repeated table header was just dropped */
+    bool blank_before;   /* a blank line (or skipped line) precedes the current one */
+    bool skipped_before; /* a footnote body or rule sits between */
+} builder;
+
+/* ---------- small text helpers ---------- */
+
+static UChar32 first_letter(const char *s, size_t len, bool *is_letter) {
+    size_t i = 0;
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)len, c);
+        if (c < 0) break;
+        if (u_isalpha(c) || u_isdigit(c)) {
+            *is_letter = u_isalpha(c);
+            return c;
+        }
+        if (c == '(' || c == '"' || c == 0x201C || c == '\'') return c;
+    }
+    *is_letter = false;
+    return 0;
+}
+
+bool cd_text_all_caps(const char *s, size_t len) {
+    int letters = 0;
+    for (size_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)len, c);
+        if (c < 0) continue;
+        if (u_islower(c)) return false;
+        if (u_isupper(c)) letters++;
+    }
+    return letters >= 2;
+}
+
+static bool ends_terminal(const char *s, size_t len) {
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '"' || s[len - 1] == '*')) len--;
+    if (!len) return true;
+    char c = s[len - 1];
+    if (c == '.' || c == ';' || c == ':' || c == '!' || c == '?') return true;
+    /* closing quote or "…" */
+    if (len >= 3 && (!memcmp(s + len - 3, "\xE2\x80\x9D", 3) || !memcmp(s + len - 3, "\xE2\x80\xA6", 3))) return true;
+    return false;
+}
+
+static char *join_text(cd_arena *a, const char *x, const char *y) {
+    size_t lx = strlen(x), ly = strlen(y);
+    if (!lx) return cd_arena_strdup(a, y);
+    if (!ly) return cd_arena_strdup(a, x);
+    /* a word split at a hyphen inside a token ("02-" | "CTr/BCĐTW") joins without a space */
+    bool glue = x[lx - 1] == '-' && lx >= 2 && x[lx - 2] != ' ';
+    return cd_arena_printf(a, glue ? "%s%s" : "%s %s", x, y);
+}
+
+cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t len, bool *indicators) {
+    const cd_rule_group *g = cd_rules_group(rules, "fieldkinds");
+    cd_match m;
+    if (indicators) *indicators = false;
+    /* trim spaces and a trailing colon */
+    while (len && (label[len - 1] == ' ' || label[len - 1] == ':')) len--;
+    while (len && *label == ' ') label++, len--;
+    if (!len || !cd_group_first(g, label, len, &m)) return CD_FIELD_NONE;
+    cd_arena tmp;
+    cd_arena_init(&tmp);
+    const char *f = cd_match_emit(&m, "field", &tmp);
+    const char *ind = cd_match_emit(&m, "indicators", &tmp);
+    if (indicators) *indicators = ind && !strcmp(ind, "yes");
+    static const struct {
+        const char *name;
+        cd_field_kind kind;
+    } names[] = {{"number", CD_FIELD_NUMBER}, {"text", CD_FIELD_TEXT},          {"lead", CD_FIELD_LEAD},
+                 {"support", CD_FIELD_SUPPORT}, {"deadline", CD_FIELD_DEADLINE}, {"output", CD_FIELD_OUTPUT},
+                 {"assigned_by", CD_FIELD_ASSIGNED_BY}, {"note", CD_FIELD_NOTE},
+                 {"direction", CD_FIELD_DIRECTION}, {"unit", CD_FIELD_UNIT}, {"target", CD_FIELD_TARGET}};
+    cd_field_kind k = CD_FIELD_NONE;
+    for (size_t i = 0; f && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(f, names[i].name)) k = names[i].kind;
+    cd_arena_free(&tmp);
+    return k;
+}
+
+static cd_block *new_block(builder *b, cd_block_kind kind, int line) {
+    cd_document *doc = b->doc;
+    if (doc->n_blocks == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        doc->blocks = cd_arena_grow(&doc->arena, doc->blocks, sizeof *doc->blocks, doc->n_blocks, cap);
+        b->cap = cap;
+    }
+    cd_block *blk = &doc->blocks[doc->n_blocks++];
+    memset(blk, 0, sizeof *blk);
+    blk->kind = kind;
+    blk->first = blk->last = line;
+    blk->label = "";
+    blk->text = "";
+    return blk;
+}
+
+static cd_block *last_block(builder *b) { return b->doc->n_blocks ? &b->doc->blocks[b->doc->n_blocks - 1] : NULL; }
+
+/* ---------- labels ---------- */
+
+static cd_label_kind label_kind_of(const char *k) {
+    if (!k) return CD_LABEL_NONE;
+    if (!strcmp(k, "roman")) return CD_LABEL_ROMAN;
+    if (!strcmp(k, "arabic")) return CD_LABEL_ARABIC;
+    if (!strcmp(k, "dotted")) return CD_LABEL_DOTTED;
+    if (!strcmp(k, "letter")) return CD_LABEL_LETTER;
+    if (!strcmp(k, "upper")) return CD_LABEL_UPPER;
+    if (!strcmp(k, "quarter")) return CD_LABEL_QUARTER;
+    if (!strcmp(k, "part")) return CD_LABEL_PART;
+    if (!strcmp(k, "article")) return CD_LABEL_ARTICLE;
+    return CD_LABEL_NONE;
+}
+
+/* Parse a label cell or line start; true when text is a label.  *is_bullet
+ * for "- text". */
+static bool parse_label(builder *b, const char *s, size_t len, cd_label_kind *kind, const char **label,
+                        const char **text, bool *is_bullet) {
+    cd_match m;
+    const cd_rule *r = cd_group_first(b->headings, s, len, &m);
+    if (!r) return false;
+    cd_arena *a = &b->doc->arena;
+    const char *k = cd_match_emit(&m, "kind", a);
+    *is_bullet = k && !strcmp(k, "bullet");
+    *kind = label_kind_of(k);
+    *label = cd_match_emit(&m, "label", a);
+    *text = cd_match_emit(&m, "text", a);
+    if (!*label) *label = "";
+    if (!*text) *text = "";
+    return true;
+}
+
+static int label_depth(const char *label) {
+    int d = 1;
+    for (const char *p = label; *p; p++) d += *p == '.';
+    return d;
+}
+
+/* ---------- cells ---------- */
+
+static const char **split_cells(cd_arena *a, const char *s, char sep, size_t *n_out) {
+    const char **cells = NULL;
+    size_t n = 0;
+    const char *p = s, *end = s + strlen(s);
+    if (sep == '|') {
+        while (p < end && (*p == ' ' || *p == '|')) {
+            if (*p == '|') {
+                p++;
+                break;
+            }
+            p++;
+        }
+        while (end > p && (end[-1] == ' ')) end--;
+        if (end > p && end[-1] == '|') end--;
+    }
+    for (;;) {
+        const char *q = memchr(p, sep, (size_t)(end - p));
+        const char *ce = q ? q : end;
+        const char *cs = p;
+        while (cs < ce && *cs == ' ') cs++;
+        const char *ct = ce;
+        while (ct > cs && ct[-1] == ' ') ct--;
+        cells = cd_arena_grow(a, cells, sizeof *cells, n, n + 1);
+        cells[n++] = cd_arena_strndup(a, cs, (size_t)(ct - cs));
+        if (!q) break;
+        p = q + 1;
+    }
+    *n_out = n;
+    return cells;
+}
+
+/* Classify header cells; returns the number of cells that name a column. */
+static size_t classify_header(builder *b, const char **cells, size_t n, cd_field_kind *cols, bool *indicators) {
+    size_t named = 0;
+    *indicators = false;
+    for (size_t i = 0; i < n; i++) {
+        bool ind = false;
+        cols[i] = cd_field_of_label(b->rules, cells[i], strlen(cells[i]), &ind);
+        if (cols[i] != CD_FIELD_NONE) named++;
+        if (ind || cols[i] == CD_FIELD_UNIT) *indicators = true;
+    }
+    return named;
+}
+
+static bool has_col(const cd_field_kind *cols, size_t n, cd_field_kind k) {
+    for (size_t i = 0; i < n; i++)
+        if (cols[i] == k) return true;
+    return false;
+}
+
+static void finish_columns(cd_table *t) {
+    if (!t->indicators) return;
+    /* In a target table "Kết quả" is the target, not a product. */
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (t->cols[i] == CD_FIELD_OUTPUT) t->cols[i] = CD_FIELD_TARGET;
+}
+
+static bool same_header(const cd_table *t, const cd_field_kind *cols, size_t n) {
+    if (!t || t->n_cols != n) return false;
+    return !memcmp(t->cols, cols, n * sizeof *cols);
+}
+
+/* The block that a table row continues: the last row of the same table. */
+static cd_block *last_row(builder *b) {
+    cd_block *blk = last_block(b);
+    return blk && blk->kind == CD_BLOCK_ROW && blk->table == b->table ? blk : NULL;
+}
+
+static void append_cell(cd_arena *a, cd_block *row, size_t col, const char *text, int line) {
+    if (!*text) return;
+    row->cells[col] = row->cells[col] ? join_text(a, row->cells[col], text) : cd_arena_strdup(a, text);
+    row->cell_last[col] = line;
+    if (line > row->last) row->last = line;
+}
+
+static bool ends_dangling(builder *b, const char *s) {
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ') n--;
+    size_t w = n;
+    while (w && s[w - 1] != ' ') w--;
+    return n > w && cd_list_lookup(b->dangling, s + w, n - w) != NULL;
+}
+
+static void add_table_row(builder *b, const char **cells, size_t n, int line) {
+    cd_table *t = b->table;
+    cd_arena *a = &b->doc->arena;
+    /* the number column, if any */
+    size_t num_col = SIZE_MAX;
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (t->cols[i] == CD_FIELD_NUMBER) {
+            num_col = i;
+            break;
+        }
+    const char *num = num_col < n ? cells[num_col] : "";
+    bool any = false;
+    for (size_t i = 0; i < n; i++) any |= cells[i][0] != 0;
+    if (!any) return;
+    cd_block *prev = last_row(b);
+    if (!*num && prev) {
+        /* a row continued on the next line or page: join cell by cell */
+        for (size_t i = 0; i < n && i < t->n_cols; i++) append_cell(a, prev, i, cells[i], line);
+        b->page_break = false;
+        return;
+    }
+    cd_block *row = new_block(b, CD_BLOCK_ROW, line);
+    row->table = t;
+    row->cells = cd_arena_alloc(a, sizeof *row->cells * t->n_cols);
+    row->cell_last = cd_arena_alloc(a, sizeof *row->cell_last * t->n_cols);
+    for (size_t i = 0; i < n; i++) {
+        size_t col = i < t->n_cols ? i : t->n_cols - 1; /* extra cells fold into the last column */
+        append_cell(a, row, col, cells[i], line);
+    }
+    /* label */
+    const char *label = num;
+    size_t ll = strlen(label);
+    while (ll && (label[ll - 1] == '.' || label[ll - 1] == ')')) ll--;
+    row->label = cd_arena_strndup(a, label, ll);
+    cd_label_kind lk;
+    const char *lab, *txt;
+    bool bullet;
+    char *probe = cd_arena_printf(a, "%s. x", row->label);
+    row->label_kind = parse_label(b, probe, strlen(probe), &lk, &lab, &txt, &bullet) && !bullet ? lk : CD_LABEL_NONE;
+    row->depth = label_depth(row->label);
+    /* A heading row: a section label and only its title filled. */
+    size_t filled = 0;
+    const char *title = NULL;
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (i != num_col && row->cells[i]) {
+            filled++;
+            if (!title) title = row->cells[i];
+        }
+    if ((row->label_kind == CD_LABEL_ROMAN || row->label_kind == CD_LABEL_UPPER) && filled <= 1) {
+        row->kind = CD_BLOCK_HEADING;
+        row->text = title ? title : "";
+    }
+    /* A cell cut at a page break and finished in this row's cell belongs to both rows. */
+    if (b->page_break && prev && row->kind == CD_BLOCK_ROW) {
+        for (size_t i = 0; i < t->n_cols; i++) {
+            if (i == num_col || !prev->cells[i] || !row->cells[i]) continue;
+            if (t->cols[i] != CD_FIELD_NOTE && t->cols[i] != CD_FIELD_OUTPUT && t->cols[i] != CD_FIELD_ASSIGNED_BY)
+                continue;
+            if (!ends_dangling(b, prev->cells[i])) continue;
+            char *whole = join_text(a, prev->cells[i], row->cells[i]);
+            prev->cells[i] = whole;
+            row->cells[i] = whole;
+            prev->cell_last[i] = line;
+            prev->last = line;
+        }
+    }
+    b->page_break = false;
+}
+
+/* A line of a tab or pipe table.  Returns false when the line is not part of
+ * a table (ordinary text with a stray tab or pipe). */
+static bool table_line(builder *b, const cd_line *ln) {
+    char sep = (ln->flags & CD_LINE_TABS) ? '\t' : '|';
+    cd_arena *a = &b->doc->arena;
+    size_t n;
+    const char **cells = split_cells(a, ln->text, sep, &n);
+    if (n < 2 || n > CD_MAX_TABLE_COLUMNS) return false;
+    cd_field_kind cols[CD_MAX_TABLE_COLUMNS];
+    bool indicators;
+    size_t named = classify_header(b, cells, n, cols, &indicators);
+    bool header = named >= 2 && named * 2 >= n &&
+                  (has_col(cols, n, CD_FIELD_TEXT) || has_col(cols, n, CD_FIELD_NUMBER)) &&
+                  (has_col(cols, n, CD_FIELD_LEAD) || has_col(cols, n, CD_FIELD_DEADLINE) ||
+                   has_col(cols, n, CD_FIELD_UNIT) || has_col(cols, n, CD_FIELD_TARGET) ||
+                   has_col(cols, n, CD_FIELD_OUTPUT));
+    if (header) {
+        if (same_header(b->table, cols, n)) {
+            b->page_break = true; /* the header repeated on a new page */
+            return true;
+        }
+        cd_table *t = cd_arena_alloc(a, sizeof *t);
+        t->n_cols = n;
+        t->cols = cd_arena_alloc(a, sizeof *t->cols * n);
+        memcpy(t->cols, cols, sizeof *cols * n);
+        t->indicators = indicators;
+        t->first = ln->src;
+        finish_columns(t);
+        b->table = t;
+        b->page_break = false;
+        return true;
+    }
+    if (!b->table) return false;
+    add_table_row(b, cells, n, ln->src);
+    return true;
+}
+
+/* ---------- one cell per line ---------- */
+
+typedef struct rownum {
+    cd_label_kind kind;
+    int major, minor; /* arabic n / dotted a.b / roman value */
+} rownum;
+
+static int roman_value(const char *s, size_t n) {
+    int v = 0, prev = 0;
+    for (size_t i = n; i-- > 0;) {
+        int d = s[i] == 'I' ? 1 : s[i] == 'V' ? 5 : s[i] == 'X' ? 10 : s[i] == 'L' ? 50 : s[i] == 'C' ? 100 : 0;
+        if (!d) return 0;
+        v += d < prev ? -d : d;
+        if (d > prev) prev = d;
+    }
+    return v;
+}
+
+/* A cell that is only a row number: "12", "12.", "10.1", "VII", "II." */
+static bool parse_rownum(const char *s, rownum *r) {
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '.' || s[n - 1] == ' ')) n--;
+    if (!n || n > 8) return false;
+    if (s[0] >= '0' && s[0] <= '9') {
+        char *end;
+        long a = strtol(s, &end, 10);
+        if ((size_t)(end - s) == n) {
+            *r = (rownum){CD_LABEL_ARABIC, (int)a, 0};
+            return a > 0 && a < 1000;
+        }
+        if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
+            char *end2;
+            long b = strtol(end + 1, &end2, 10);
+            if ((size_t)(end2 - s) == n) {
+                *r = (rownum){CD_LABEL_DOTTED, (int)a, (int)b};
+                return true;
+            }
+        }
+        return false;
+    }
+    int v = roman_value(s, n);
+    if (v > 0 && v < 40) {
+        *r = (rownum){CD_LABEL_ROMAN, v, 0};
+        return true;
+    }
+    return false;
+}
+
+typedef struct seq_state {
+    bool started;
+    rownum last;      /* the previous row's number */
+    int last_major;   /* the last top-level arabic number */
+    int last_roman;
+    bool after_group; /* the previous row was a roman group row */
+} seq_state;
+
+/* Is r a plausible next row number?  Bare numbers also appear as cell values
+ * ("10", "1"), so rows are found by the expected sequence, not by looks. */
+static bool is_successor(const seq_state *st, const rownum *r) {
+    if (!st->started) return (r->kind == CD_LABEL_ARABIC && r->major == 1) || (r->kind == CD_LABEL_ROMAN && r->major == 1);
+    if (r->kind == CD_LABEL_ROMAN) return r->major == st->last_roman + 1;
+    if (r->kind == CD_LABEL_ARABIC) {
+        if (r->major == st->last_major + 1) return true;
+        return st->after_group && r->major == 1;
+    }
+    if (r->kind == CD_LABEL_DOTTED) {
+        if (st->last.kind == CD_LABEL_ARABIC) return r->major == st->last.major && r->minor == 1;
+        if (st->last.kind == CD_LABEL_DOTTED) return r->major == st->last.major && r->minor == st->last.minor + 1;
+    }
+    return false;
+}
+
+static void advance(seq_state *st, const rownum *r) {
+    st->started = true;
+    st->last = *r;
+    st->after_group = r->kind == CD_LABEL_ROMAN;
+    if (r->kind == CD_LABEL_ROMAN) st->last_roman = r->major;
+    if (r->kind == CD_LABEL_ARABIC) st->last_major = r->major;
+    if (r->kind == CD_LABEL_DOTTED) st->last_major = r->major;
+}
+
+/* How well a cell fits a column: used to place the cells of a row whose empty
+ * cells were simply left out. */
+static double cell_fit(builder *b, const char *cell, cd_field_kind col) {
+    size_t n = strlen(cell);
+    bool deadline = cd_deadline_looks_like(b->rules, cell, n);
+    bool agency = !deadline && cd_agency_looks_like(b->rules, cell, n);
+    int words = 1;
+    bool digit = false, compare = false;
+    for (const char *p = cell; *p; p++) {
+        words += *p == ' ';
+        digit |= *p >= '0' && *p <= '9';
+    }
+    compare = strstr(cell, "≥") || strstr(cell, "≤") || strchr(cell, '<') || strchr(cell, '>') || strchr(cell, '%');
+    switch (col) {
+    case CD_FIELD_TEXT:
+        return 1;
+    case CD_FIELD_LEAD:
+    case CD_FIELD_SUPPORT:
+        return agency ? 3 : deadline ? -10 : -2;
+    case CD_FIELD_DEADLINE:
+        return deadline ? 4 : -10;
+    case CD_FIELD_UNIT:
+        if (deadline || agency) return -5;
+        return words <= 6 && !(digit && compare) ? 2 : -3;
+    case CD_FIELD_TARGET:
+        if (agency) return -5;
+        return digit || compare ? 3 : words > 6 ? 1 : -1;
+    case CD_FIELD_OUTPUT:
+    case CD_FIELD_NOTE:
+    case CD_FIELD_ASSIGNED_BY:
+        return agency || deadline ? -1 : 0.5;
+    default:
+        return -1;
+    }
+}
+
+/* Place k cells into the table's columns (in order, skipping columns) so that
+ * the total fit is best: a small dynamic programme.  The first cell always
+ * goes to the first text column. */
+static void place_cells(builder *b, cd_block *row, const char **cells, const int *lines, size_t k) {
+    cd_table *t = b->table;
+    cd_arena *a = &b->doc->arena;
+    size_t m = t->n_cols;
+    /* best[i][j]: best score placing cells[i..] into columns[j..] */
+    double *best = cd_arena_alloc(a, sizeof(double) * (k + 1) * (m + 1));
+    unsigned char *take = cd_arena_alloc(a, (k + 1) * (m + 1));
+#define BEST(i, j) best[(i) * (m + 1) + (j)]
+#define TAKE(i, j) take[(i) * (m + 1) + (j)]
+    for (size_t j = 0; j <= m; j++) BEST(k, j) = 0;
+    for (size_t i = 0; i < k; i++) BEST(i, m) = -1e9;
+    for (size_t i = k; i-- > 0;)
+        for (size_t j = m; j-- > 0;) {
+            double skip = BEST(i, j + 1);
+            double use = -1e9;
+            if (t->cols[j] != CD_FIELD_NUMBER && t->cols[j] != CD_FIELD_NONE) {
+                double fit = cell_fit(b, cells[i], t->cols[j]);
+                if (i == 0 && t->cols[j] != CD_FIELD_TEXT) fit -= 100; /* the name comes first */
+                use = fit - 0.001 * (double)j + BEST(i + 1, j + 1);
+            }
+            TAKE(i, j) = use >= skip;
+            BEST(i, j) = use >= skip ? use : skip;
+        }
+    size_t i = 0, j = 0;
+    while (i < k && j < m) {
+        if (TAKE(i, j)) {
+            append_cell(a, row, j, cells[i], lines[i]);
+            i++;
+        }
+        j++;
+    }
+#undef BEST
+#undef TAKE
+}
+
+static bool is_skippable(const cd_line *ln) {
+    return (ln->flags & (CD_LINE_BLANK | CD_LINE_FOOTNOTE | CD_LINE_RULE)) || !ln->len;
+}
+
+/* Try to read a one-cell-per-line table starting at line index i.  Returns
+ * the index after it, or i when there is none. */
+static size_t stacked_table(builder *b, size_t i) {
+    cd_document *doc = b->doc;
+    cd_arena *a = &doc->arena;
+    const cd_line *ln = &doc->lines[i];
+    if (cd_field_of_label(b->rules, ln->text, ln->len, NULL) != CD_FIELD_NUMBER) return i;
+    cd_field_kind cols[CD_MAX_TABLE_COLUMNS];
+    bool indicators = false;
+    size_t n = 0, j = i;
+    while (j < doc->n_lines && n < CD_MAX_TABLE_COLUMNS) {
+        const cd_line *h = &doc->lines[j];
+        if (is_skippable(h)) {
+            j++;
+            continue;
+        }
+        bool ind = false;
+        cd_field_kind k = cd_field_of_label(b->rules, h->text, h->len, &ind);
+        if (k == CD_FIELD_NONE || (n && k == CD_FIELD_NUMBER)) break;
+        if (ind || k == CD_FIELD_UNIT) indicators = true;
+        cols[n++] = k;
+        j++;
+    }
+    if (n < CD_MIN_STACKED_COLUMNS) return i;
+    cd_table *t = cd_arena_alloc(a, sizeof *t);
+    t->n_cols = n;
+    t->cols = cd_arena_alloc(a, sizeof *t->cols * n);
+    memcpy(t->cols, cols, sizeof *cols * n);
+    t->indicators = indicators;
+    t->first = ln->src;
+    finish_columns(t);
+    b->table = t;
+
+    seq_state st = {0};
+    const char **cells = cd_arena_alloc(a, sizeof *cells * n);
+    int *lines = cd_arena_alloc(a, sizeof *lines * n);
+    size_t k = 0;
+    cd_block *row = NULL;
+    rownum rn = {0};
+    const cd_rule *part = cd_rules_get(b->rules, "headings", "part");
+    size_t end = j;
+    for (; j <= doc->n_lines; j++) {
+        const cd_line *c = j < doc->n_lines ? &doc->lines[j] : NULL;
+        if (c && is_skippable(c)) continue;
+        rownum r;
+        bool starts = c && parse_rownum(c->text, &r) && is_successor(&st, &r);
+        cd_match m;
+        bool stop = !c || (c && cd_rule_search(part, c->text, c->len, 0, &m));
+        if (!stop && !starts && row && k >= n - 1) stop = true; /* a full row and no new one: the table ended */
+        if (!stop && !starts && !row) stop = true;
+        if (starts || stop) {
+            if (row) {
+                if (row->kind == CD_BLOCK_HEADING || (rn.kind == CD_LABEL_ROMAN && k <= 1)) {
+                    row->kind = CD_BLOCK_HEADING;
+                    row->text = k ? cells[0] : "";
+                    if (k) row->last = lines[0];
+                } else {
+                    place_cells(b, row, cells, lines, k);
+                }
+            }
+            if (stop) break;
+            row = new_block(b, CD_BLOCK_ROW, c->src);
+            row->table = t;
+            row->cells = cd_arena_alloc(a, sizeof *row->cells * n);
+            row->cell_last = cd_arena_alloc(a, sizeof *row->cell_last * n);
+            size_t ll = strlen(c->text);
+            while (ll && (c->text[ll - 1] == '.' || c->text[ll - 1] == ' ')) ll--;
+            row->label = cd_arena_strndup(a, c->text, ll);
+            row->label_kind = r.kind;
+            row->depth = r.kind == CD_LABEL_DOTTED ? 2 : 1;
+            for (size_t col = 0; col < n; col++)
+                if (t->cols[col] == CD_FIELD_NUMBER) {
+                    row->cells[col] = row->label;
+                    row->cell_last[col] = c->src;
+                }
+            rn = r;
+            advance(&st, &r);
+            k = 0;
+            end = j + 1;
+            continue;
+        }
+        if (k < n) {
+            cells[k] = c->text;
+            lines[k] = c->src;
+            k++;
+        } else {
+            /* more lines than columns: a wrapped cell; join it to the last one */
+            cells[k - 1] = join_text(a, cells[k - 1], c->text);
+            lines[k - 1] = c->src;
+        }
+        end = j + 1;
+    }
+    b->table = NULL;
+    return end;
+}
+
+/* ---------- text lines ---------- */
+
+/* Should this line continue the previous block's text? */
+static bool continues(builder *b, const cd_line *ln) {
+    cd_block *prev = last_block(b);
+    if (!prev || prev->kind == CD_BLOCK_ROW || (prev->kind == CD_BLOCK_HEADING && prev->table)) return false;
+    const char *pt = prev->kind == CD_BLOCK_FIELD ? prev->text : prev->text;
+    size_t pl = strlen(pt);
+    if (!pl || ends_terminal(pt, pl)) return false;
+    if (cd_text_all_caps(pt, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
+    if (prev->kind == CD_BLOCK_HEADING) return false;
+    bool letter;
+    UChar32 c = first_letter(ln->text, ln->len, &letter);
+    if (letter && u_islower(c)) return true;
+    if (b->blank_before || b->skipped_before) return false;
+    /* no blank line between: a hard-wrapped line goes on unless it starts a
+     * new unit (callers have already ruled out labels and fields) */
+    if ((ln->flags & CD_LINE_BOLD) != ((prev->emphasised) ? CD_LINE_BOLD : 0) && prev->kind != CD_BLOCK_PARA)
+        return false;
+    return true;
+}
+
+static void text_line(builder *b, const cd_line *ln) {
+    cd_document *doc = b->doc;
+    cd_arena *a = &doc->arena;
+    bool emph = (ln->flags & (CD_LINE_BOLD | CD_LINE_HEADING)) != 0;
+    const char *text = ln->text;
+    size_t len = ln->len;
+    char *flat = NULL;
+    if (ln->flags & (CD_LINE_PIPE | CD_LINE_TABS)) {
+        /* a stray pipe or tab outside a table: keep the words */
+        size_t n;
+        const char **cells = split_cells(a, text, (ln->flags & CD_LINE_TABS) ? '\t' : '|', &n);
+        cd_buf buf;
+        cd_buf_init(&buf, a);
+        for (size_t i = 0; i < n; i++) {
+            if (!*cells[i]) continue;
+            if (buf.len) cd_buf_addc(&buf, ' ');
+            cd_buf_adds(&buf, cells[i]);
+        }
+        flat = cd_buf_str(&buf);
+        text = flat;
+        len = buf.len;
+        if (!len) {
+            b->blank_before = true;
+            return;
+        }
+    }
+    cd_match m;
+    if (cd_rule_search(b->field_rule, text, len, 0, &m)) {
+        const char *label, *value;
+        size_t ll, vl;
+        cd_match_group(&m, "label", &label, &ll);
+        if (!cd_match_group(&m, "value", &value, &vl)) value = "", vl = 0;
+        cd_block *blk = new_block(b, CD_BLOCK_FIELD, ln->src);
+        blk->field = cd_field_of_label(b->rules, label, ll, NULL);
+        blk->label = cd_arena_strndup(a, label, ll);
+        blk->text = cd_arena_strndup(a, value, vl);
+        return;
+    }
+    cd_label_kind lk;
+    const char *label, *item_text;
+    bool bullet;
+    if (parse_label(b, text, len, &lk, &label, &item_text, &bullet)) {
+        cd_block *blk;
+        if (bullet) {
+            blk = new_block(b, CD_BLOCK_BULLET, ln->src);
+        } else if (lk == CD_LABEL_QUARTER || lk == CD_LABEL_PART) {
+            blk = new_block(b, CD_BLOCK_HEADING, ln->src);
+        } else {
+            blk = new_block(b, CD_BLOCK_ITEM, ln->src);
+        }
+        blk->label = label;
+        blk->label_kind = lk;
+        blk->depth = lk == CD_LABEL_DOTTED ? label_depth(label) : 1;
+        blk->text = lk == CD_LABEL_QUARTER ? label : item_text;
+        if (lk == CD_LABEL_PART && !*item_text) blk->text = label;
+        blk->emphasised = emph;
+        return;
+    }
+    if (continues(b, ln)) {
+        cd_block *prev = last_block(b);
+        prev->text = join_text(a, prev->text, cd_arena_strndup(a, text, len));
+        prev->last = ln->src;
+        return;
+    }
+    bool caps = cd_text_all_caps(text, len);
+    cd_block *blk = new_block(b, (emph || caps) ? CD_BLOCK_HEADING : CD_BLOCK_PARA, ln->src);
+    blk->text = flat ? flat : cd_arena_strndup(a, text, len);
+    blk->emphasised = emph;
+    /* a bold paragraph continuing a bold heading over several lines */
+    if (emph && doc->n_blocks >= 2) {
+        cd_block *prev = &doc->blocks[doc->n_blocks - 2];
+        if (prev->kind == CD_BLOCK_HEADING && prev->emphasised && !prev->table && prev->last == ln->src - 1 &&
+            !b->blank_before) {
+            prev->text = join_text(a, prev->text, blk->text);
+            prev->last = ln->src;
+            doc->n_blocks--;
+        }
+    }
+}
+
+int cd_structure(cd_document *doc, const cd_options *opt) {
+    builder b = {0};
+    b.doc = doc;
+    b.rules = opt->rules;
+    b.headings = cd_rules_group(opt->rules, "headings");
+    b.fieldkinds = cd_rules_group(opt->rules, "fieldkinds");
+    b.field_rule = cd_rules_get(opt->rules, "fields", "field");
+    b.dangling = cd_rules_get(opt->rules, "fieldkinds", "dangling-words");
+    if (!b.headings || !b.fieldkinds || !b.field_rule || !b.dangling) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "rules-missing", NULL, 0,
+                    "rule set lacks headings/fieldkinds/fields rules");
+        return CD_EXIT_RULES;
+    }
+    for (size_t i = 0; i < doc->n_lines;) {
+        const cd_line *ln = &doc->lines[i];
+        if (ln->flags & (CD_LINE_FOOTNOTE | CD_LINE_RULE)) {
+            b.skipped_before = true;
+            i++;
+            continue;
+        }
+        if ((ln->flags & CD_LINE_BLANK) || !ln->len) {
+            b.blank_before = true;
+            i++;
+            continue;
+        }
+        if ((ln->flags & (CD_LINE_TABS | CD_LINE_PIPE)) && table_line(&b, ln)) {
+            b.blank_before = b.skipped_before = false;
+            i++;
+            continue;
+        }
+        size_t next = stacked_table(&b, i);
+        if (next != i) {
+            i = next;
+            b.blank_before = true;
+            continue;
+        }
+        /* a non-table line ends a tab/pipe table, except between pages */
+        if (!(b.blank_before && b.table && b.page_break)) b.table = NULL;
+        text_line(&b, ln);
+        b.blank_before = b.skipped_before = false;
+        i++;
+    }
+    return CD_EXIT_OK;
+}
