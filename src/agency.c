@@ -28,8 +28,7 @@ static const cd_rule *rule(const cd_rules *rs, const char *name) {
     return rs ? cd_rules_get(rs, AGENCY_GROUP, name) : NULL;
 }
 
-static bool search_at(const cd_rules *rs, const char *name, const char *s, size_t n, size_t start,
-                      cd_match *m) {
+static bool search_at(const cd_rules *rs, const char *name, const char *s, size_t n, size_t start, cd_match *m) {
     return cd_rule_search(rule(rs, name), s, n, start, m);
 }
 
@@ -140,12 +139,15 @@ static size_t first_cp_len(const char *s, size_t n) {
     return (size_t)i;
 }
 
-static bool starts_lower(const char *s, size_t n) {
-    if (!n) return false;
+/* Does s[0, n) hold a letter?  An entry of bare punctuation ("()") is none. */
+static bool has_letter(const char *s, size_t n) {
     int32_t i = 0;
-    UChar32 c;
-    U8_NEXT((const uint8_t *)s, i, (int32_t)n, c);
-    return c >= 0 && u_islower(c);
+    while (i < (int32_t)n) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, i, (int32_t)n, c);
+        if (c >= 0 && u_isalpha(c)) return true;
+    }
+    return false;
 }
 
 /* s with its first code point title-cased ("các cơ quan" -> "Các cơ quan"). */
@@ -215,8 +217,8 @@ static char *lower_generic(const cd_rules *rs, const char *s, size_t n, cd_arena
 /* Canonical name of one entry.  inherit_cac: the entry before it was "Các …",
  * so a bare lower-case continuation ("đảng ủy trực thuộc Tỉnh ủy" after "Các
  * cơ quan …;") is a collective too. */
-static const char *canonical(const cd_rules *rs, const char *text, size_t len, cd_arena *a,
-                             bool inherit_cac, cd_agency_kind *kind, bool *known) {
+static const char *canonical(const cd_rules *rs, const char *text, size_t len, cd_arena *a, bool inherit_cac,
+                             cd_agency_kind *kind, bool *known) {
     size_t b = 0, e = len, n;
     clean_span(text, &b, &e);
     char *s = squeeze(a, text + b, e - b, &n);
@@ -256,8 +258,11 @@ static const char *canonical(const cd_rules *rs, const char *text, size_t len, c
         size_t k = first_cp_len(s, n);
         add_cased(&pre, s, 0, k, false);
         cd_buf_add(&pre, s + k, n - k);
-    } else if (inherit_cac && starts_lower(s, n) && !matches(rs, "collective-start", s, n)) {
-        cd_buf_adds(&pre, "Các ");
+    } else if (inherit_cac && !matches(rs, "collective-start", s, n) &&
+               search_at(rs, "inherit-collective", s, n, 0, &m)) {
+        const char *prefix = cd_match_emit(&m, "prefix", a);
+        cd_buf_adds(&pre, prefix ? prefix : "");
+        cd_buf_addc(&pre, ' ');
         cd_buf_add(&pre, s, n);
     } else {
         cd_buf_add(&pre, s, n);
@@ -309,18 +314,18 @@ static void push(splitter *sp, const char *raw, size_t raw_n, const char *text, 
     ag.name = canonical(sp->rs, text, text_n, sp->a, sp->prev_cac, &ag.kind, &ag.known);
     if (!*ag.name) return;
     cd_agency_push(sp->a, sp->out, ag);
-    sp->prev_cac = ag.kind == CD_AGENCY_GROUP && !strncmp(ag.name, "Các ", 4);
+    sp->prev_cac = ag.kind == CD_AGENCY_GROUP && matches(sp->rs, "collective-start", ag.name, strlen(ag.name));
 }
 
 /* One entry s[b, e): a role, a slash pair, or one agency. */
 static void emit_entry(splitter *sp, size_t b, size_t e) {
     const char *s = sp->s;
     clean_span(s, &b, &e);
-    if (b >= e) return;
+    if (b >= e || !has_letter(s + b, e - b)) return;
     cd_match m;
     if (matches(sp->rs, "role", s + b, e - b)) {
-        cd_agency ag = {cd_arena_strndup(sp->a, s + b, e - b), cd_arena_strndup(sp->a, s + b, e - b),
-                        CD_AGENCY_ROLE, false};
+        cd_agency ag = {cd_arena_strndup(sp->a, s + b, e - b), cd_arena_strndup(sp->a, s + b, e - b), CD_AGENCY_ROLE,
+                        false};
         cd_agency_push(sp->a, sp->out, ag);
         sp->prev_cac = false;
         return;
@@ -370,10 +375,16 @@ static bool distribute(splitter *sp, size_t b, size_t e) {
     return any;
 }
 
-static bool in_spans(const span *p, size_t n, size_t i) {
-    for (size_t k = 0; k < n; k++)
-        if (i >= p[k].b && i < p[k].e) return true;
-    return false;
+/* Bytes of the text after a "và" that decide whether an agency starts there:
+ * a head is a few words, so a bounded window keeps a long cell linear.  Cut
+ * on a character boundary. */
+#define AGENCY_HEAD_WINDOW 192
+
+static size_t head_window_end(const char *s, size_t j, size_t e) {
+    if (e - j <= AGENCY_HEAD_WINDOW) return e;
+    size_t k = j + AGENCY_HEAD_WINDOW;
+    while (k > j && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+    return k;
 }
 
 /* One ';'-separated part s[b, e). */
@@ -396,42 +407,46 @@ static void split_part(splitter *sp, size_t b, size_t e) {
             pos = m.ov[0] + 1;
             continue;
         }
-        prot = cd_arena_grow(sp->a, prot, sizeof *prot, n_prot, n_prot + 1);
+        if (!(n_prot & (n_prot - 1))) /* capacity doubles at powers of two */
+            prot = cd_arena_grow(sp->a, prot, sizeof *prot, n_prot, n_prot ? 2 * n_prot : 4);
         prot[n_prot++] = (span){m.ov[0], m.ov[1]};
         pos = m.ov[1];
     }
 
-    size_t start = b;
+    size_t start = b, pk = 0; /* pk: first protected span not yet behind i */
     int depth = 0;
+    int open = -1; /* is the current entry a collective? -1: not asked yet */
     for (size_t i = b; i < e; i++) {
         char c = s[i];
         if (c == '(') depth++;
         else if (c == ')' && depth > 0) depth--;
-        if (depth || in_spans(prot, n_prot, i)) continue;
+        while (pk < n_prot && prot[pk].e <= i) pk++;
+        if (depth || (pk < n_prot && i >= prot[pk].b)) continue;
         if (c == ',') {
-            /* A comma inside a collective ("Các sở, ban, ngành") continues it. */
+            /* A comma inside a collective ("Các sở, ban, ngành") continues it;
+             * a continued collective stays open, so ask once per entry. */
             size_t j = skip_spaces(s, i + 1, e);
-            bool cont = matches(sp->rs, "collective-open", s + start, i - start) &&
-                        matches(sp->rs, "continuation", s + j, e - j);
-            if (!cont) {
+            if (open < 0) open = matches(sp->rs, "collective-open", s + start, i - start);
+            if (!(open && matches(sp->rs, "continuation", s + j, e - j))) {
                 emit_entry(sp, start, i);
                 start = i + 1;
+                open = -1;
             }
         } else if (i > b && is_space(s[i - 1]) && search_at(sp->rs, "conjunction", s, e, i, &m)) {
             /* "và" splits only when another agency follows it. */
             size_t j = skip_spaces(s, m.ov[1], e);
-            if (j < e && core_looks_like(sp->rs, s + j, e - j, sp->a)) {
+            if (j < e && core_looks_like(sp->rs, s + j, head_window_end(s, j, e) - j, sp->a)) {
                 emit_entry(sp, start, i);
                 start = j;
                 i = j - 1;
+                open = -1;
             }
         }
     }
     emit_entry(sp, start, e);
 }
 
-void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_agency_list *out,
-                     cd_arena *a) {
+void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_agency_list *out, cd_arena *a) {
     if (!text) return;
     size_t b = 0, e = len;
     clean_span(text, &b, &e);
@@ -459,8 +474,8 @@ void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_age
 
 /* ---------- lead / support, looks-like, canonical ---------- */
 
-bool cd_agency_split_lead_support(const cd_rules *rules, const char *text, size_t len,
-                                  size_t *lead_end, size_t *support_start) {
+bool cd_agency_split_lead_support(const cd_rules *rules, const char *text, size_t len, size_t *lead_end,
+                                  size_t *support_start) {
     static const char *const forms[] = {"lead-support", "lead-support-2"};
     if (!text) return false;
     for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
@@ -502,8 +517,8 @@ bool cd_agency_looks_like(const cd_rules *rules, const char *text, size_t len) {
     return ok;
 }
 
-const char *cd_agency_canonical(const cd_rules *rules, const char *text, size_t len, cd_arena *a,
-                                cd_agency_kind *kind, bool *known) {
+const char *cd_agency_canonical(const cd_rules *rules, const char *text, size_t len, cd_arena *a, cd_agency_kind *kind,
+                                bool *known) {
     cd_agency_kind k;
     bool kn;
     const char *name = canonical(rules, text ? text : "", text ? len : 0, a, false, &k, &kn);

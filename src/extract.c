@@ -36,6 +36,7 @@ typedef struct walker {
     int depth;
     const cd_table *table; /* the table whose rows we are in */
     const char *last_caption;
+    bool caption_pending; /* a heading came after the last item: a table below is under it */
 } walker;
 
 static bool contains(const char *hay, size_t n, const char *needle) {
@@ -310,17 +311,8 @@ static void table_row(walker *w, const cd_block *row) {
         return;
     }
     cd_task *t = new_task(w, row->label, clean_text(w, text), row->first, row->last);
-    const char *lead = cell(row, CD_FIELD_LEAD);
-    if (lead) {
-        size_t le, ss;
-        if (cd_agency_split_lead_support(w->rules, lead, strlen(lead), &le, &ss)) {
-            t->lead_raw = cd_arena_strndup(w->a, lead, le);
-            t->support_raw = cd_arena_strdup(w->a, lead + ss);
-        } else {
-            t->lead_raw = lead;
-        }
-    }
-    t->support_raw = append_raw(w, t->support_raw, cell(row, CD_FIELD_SUPPORT));
+    t->lead_raw = cell(row, CD_FIELD_LEAD);
+    t->support_raw = cell(row, CD_FIELD_SUPPORT);
     t->deadline_raw = cell(row, CD_FIELD_DEADLINE);
     for (size_t i = 0; i < row->table->n_cols; i++)
         if (row->table->cols[i] == CD_FIELD_DEADLINE && row->cells[i]) t->deadline_line = row->cell_last[i];
@@ -331,11 +323,22 @@ static void table_row(walker *w, const cd_block *row) {
     if (dir) cd_strs_push(w->a, &t->direction, dir);
 }
 
+/* A table sits under the caption printed above it ("PHỤ LỤC" / its title),
+ * or, when it follows a numbered heading directly, under that heading. */
 static void enter_table(walker *w, const cd_table *t) {
     if (w->table == t) return;
     w->table = t;
+    if (!w->caption_pending) return;
     w->depth = 0;
     if (w->last_caption) push(w, (section){CD_LABEL_NONE, 0, w->last_caption, SEC_TASKS, false, NULL, t});
+}
+
+/* A table's own heading rows replace its caption in the section path. */
+static void drop_caption(walker *w, const cd_table *t) {
+    if (w->depth && w->stack[0].kind == CD_LABEL_NONE && w->stack[0].table == t) {
+        memmove(w->stack, w->stack + 1, sizeof *w->stack * (size_t)(w->depth - 1));
+        w->depth--;
+    }
 }
 
 static void walk(walker *w) {
@@ -347,6 +350,7 @@ static void walk(walker *w) {
         if (b->kind == CD_BLOCK_ROW || (b->kind == CD_BLOCK_HEADING && b->table)) {
             enter_table(w, b->table);
             if (b->kind == CD_BLOCK_HEADING) {
+                drop_caption(w, b->table);
                 place_in_stack(w, b->label_kind, b->depth ? b->depth : 1);
                 push(w, (section){b->label_kind, b->depth ? b->depth : 1, display_of(w, b), SEC_TASKS, false, NULL,
                                   b->table});
@@ -369,10 +373,12 @@ static void walk(walker *w) {
                 push(w, (section){b->label_kind, 1, display_of(w, b), classify(w, b->text), false, NULL, NULL});
             }
             w->last_caption = b->text;
+            w->caption_pending = true;
             break;
         }
         case CD_BLOCK_ITEM:
             item_block(w, i);
+            w->caption_pending = false;
             break;
         case CD_BLOCK_PARA: {
             cd_match m;
@@ -444,6 +450,14 @@ static void resolve(cd_document *doc, const cd_options *opt) {
     for (size_t i = 0; i < doc->n_tasks; i++) {
         cd_task *t = &doc->tasks[i];
         t->id = cd_arena_printf(a, "T%03zu", i + 1);
+        size_t lead_end, support_start;
+        if (t->lead_raw && cd_agency_split_lead_support(opt->rules, t->lead_raw, strlen(t->lead_raw), &lead_end,
+                                                        &support_start)) {
+            /* "X chủ trì phối hợp với Y" in a lead field: Y co-operates, before any support field */
+            const char *with = t->lead_raw + support_start;
+            t->support_raw = t->support_raw ? cd_arena_printf(a, "%s; %s", with, t->support_raw) : with;
+            t->lead_raw = cd_arena_strndup(a, t->lead_raw, lead_end);
+        }
         if (t->lead_raw) cd_agency_split(opt->rules, t->lead_raw, strlen(t->lead_raw), &t->lead, a);
         if (t->support_raw) cd_agency_split(opt->rules, t->support_raw, strlen(t->support_raw), &t->support, a);
         if (t->deadline_raw && *t->deadline_raw) {

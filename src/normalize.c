@@ -245,6 +245,13 @@ static bool has_content(const char *s, size_t n) {
     return false;
 }
 
+/* Record a segment of a line, inside bold or not, if it has content. */
+static void note_segment(bool in_bold, const char *s, size_t n, bool *any_bold, bool *any_plain) {
+    if (!has_content(s, n)) return;
+    if (in_bold) *any_bold = true;
+    else *any_plain = true;
+}
+
 /* Strip the bold marks of t, toggling bs->open at each; *bold says whether
  * every content segment of the line was inside bold.  Returns t itself when
  * it has no marks. */
@@ -257,13 +264,13 @@ static const char *strip_bold(const markup *mk, bold_state *bs, const char *t, s
     cd_match m;
     bool marks = false;
     while (mk->bold && pos < n && cd_rule_search(mk->bold, t, n, pos, &m) && m.ov[1] > m.ov[0]) {
-        if (has_content(t + pos, m.ov[0] - pos)) *(bs->open ? &any_bold : &any_plain) = true;
+        note_segment(bs->open, t + pos, m.ov[0] - pos, &any_bold, &any_plain);
         cd_buf_add(&b, t + pos, m.ov[0] - pos);
         bs->open = !bs->open;
         pos = m.ov[1];
         marks = true;
     }
-    if (has_content(t + pos, n - pos)) *(bs->open ? &any_bold : &any_plain) = true;
+    note_segment(bs->open, t + pos, n - pos, &any_bold, &any_plain);
     *bold = any_bold && !any_plain;
     if (!marks) {
         *out_len = n;

@@ -24,6 +24,8 @@ typedef struct builder {
     const cd_rule *field_rule, *dangling;
     size_t cap;
     cd_table *table;     /* current tab/pipe table */
+    const char **header_cells; /* its header row as printed */
+    size_t table_rows;   /* rows read since its header */
     bool page_break;     /* a repeated table header was just dropped */
     bool blank_before;   /* a blank line (or skipped line) precedes the current one */
     bool skipped_before; /* a footnote body or rule sits between */
@@ -324,9 +326,15 @@ static bool table_line(builder *b, const cd_line *ln) {
     size_t n;
     const char **cells = split_cells(a, ln->text, sep, &n);
     if (n < 2 || n > CD_MAX_TABLE_COLUMNS) return false;
+    /* a markdown separator row ("|---|:---:|") carries nothing */
+    bool separator = true;
+    for (size_t i = 0; i < n && separator; i++)
+        separator = cells[i][0] && strspn(cells[i], "-: ") == strlen(cells[i]);
+    if (separator) return b->table != NULL || n >= 2;
     cd_field_kind cols[CD_MAX_TABLE_COLUMNS];
     bool indicators;
     size_t named = classify_header(b, cells, n, cols, &indicators);
+
     bool header = named >= 2 && named * 2 >= n &&
                   (has_col(cols, n, CD_FIELD_TEXT) || has_col(cols, n, CD_FIELD_NUMBER)) &&
                   (has_col(cols, n, CD_FIELD_LEAD) || has_col(cols, n, CD_FIELD_DEADLINE) ||
@@ -345,10 +353,30 @@ static bool table_line(builder *b, const cd_line *ln) {
         t->first = ln->src;
         finish_columns(t);
         b->table = t;
+        b->table_rows = 0;
+        b->header_cells = cells;
         b->page_break = false;
         return true;
     }
     if (!b->table) return false;
+    if (!b->table_rows && n == b->table->n_cols && b->header_cells) {
+        /* a header row printed over two lines ("Cơ quan" / "phối hợp"): the
+         * second line names columns once joined to the first */
+        const char **joined = cd_arena_alloc(a, sizeof *joined * n);
+        for (size_t i = 0; i < n; i++) joined[i] = join_text(a, b->header_cells[i], cells[i]);
+        cd_field_kind cols2[CD_MAX_TABLE_COLUMNS];
+        bool ind2;
+        size_t named_before = 0, named_after = classify_header(b, joined, n, cols2, &ind2);
+        for (size_t i = 0; i < n; i++) named_before += b->table->cols[i] != CD_FIELD_NONE;
+        if (named_after > named_before) {
+            memcpy(b->table->cols, cols2, sizeof *cols2 * n);
+            b->table->indicators |= ind2;
+            finish_columns(b->table);
+            b->header_cells = joined;
+            return true;
+        }
+    }
+    b->table_rows++;
     add_table_row(b, cells, n, ln->src);
     return true;
 }

@@ -81,7 +81,7 @@ static void test_tone_moves(void **state) {
         {"hoà", "hòa"},     {"hoá", "hóa"},     {"hoả", "hỏa"},   {"hoã", "hõa"},   {"hoạ", "họa"},
         {"xoá", "xóa"},     {"khoẻ", "khỏe"},   {"loè", "lòe"},   {"uỷ", "ủy"},     {"Tỉnh uỷ", "Tỉnh ủy"},
         {"thuý", "thúy"},   {"Thuỵ", "Thụy"},   {"tuỳ", "tùy"},   {"HOÀ", "HÒA"},   {"UỶ", "ỦY"},
-        {"KHOẺ", "KHỎE"},   {"Hoá", "Hóa"},     {"oà", "òa"},
+        {"KHOẺ", "KHỎE"},   {"Hoá", "Hóa"},     {"oà", "òa"},     {"Uỷ ban", "Ủy ban"},
         {"số hoá, xã hội hoá.", "số hóa, xã hội hóa."},
         {"(hoà)", "(hòa)"},
         {"Thanh Hoá, ngày 27", "Thanh Hóa, ngày 27"},

@@ -1,0 +1,109 @@
+/* test_rules.c — the rule-file engine: loading, errors with carets, lists,
+ * macros, emits, substitutions and the example runner. */
+#include "testutil.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static void write_rules(const char *name, const char *text) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int make_dir(void **state) {
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/chidao-rules-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_dir(void **state) {
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd);
+}
+
+static void test_bad_pattern_names_file_line_and_caret(void **state) {
+    (void)state;
+    write_rules("bad.rules", "# a comment\n[ok]\npattern = abc\n\n[broken]\npattern = (ab[c\n");
+    cd_arena a;
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    assert_null(rs);
+    assert_int_equal(errs.n, 1);
+    assert_int_equal(errs.items[0].line, 6);
+    assert_non_null(strstr(errs.items[0].file, "bad.rules"));
+    assert_non_null(strstr(errs.items[0].message, "missing terminating ]"));
+    assert_non_null(strstr(errs.items[0].message, "pattern = (ab[c"));
+    assert_non_null(strstr(errs.items[0].message, "^"));
+    cd_arena_free(&a);
+
+}
+
+static void test_lists_macros_emits_and_examples(void **state) {
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/bad.rules", tmpdir);
+    unlink(path);
+    write_rules("vocab.rules",
+                "[list depts]\nitem = Tư pháp\nitem = Văn hóa, Thể thao và Du lịch\nitem = KH&CN => Khoa học và Công nghệ\n"
+                "example = Sở KH&CN tỉnh => Khoa học và Công nghệ\n\n"
+                "[dept]\npattern = ^Sở\\s+(?<name>{{depts}})\nemit = head=Sở; full=Sở ${name}\n"
+                "example = Sở Văn hóa, Thể thao và Du lịch => full=Sở Văn hóa, Thể thao và Du lịch; name=Văn hóa, Thể thao và Du lịch\n"
+                "example = Sở Nội vụ => no match\n\n"
+                "[ubnd]\npattern = \\bUBND\\b\nreplace = Ủy ban nhân dân\nexample = UBND tỉnh => Ủy ban nhân dân tỉnh\n\n"
+                "[wrong]\npattern = ^x\nemit = k=1\nexample = x => k=2\n");
+    cd_arena a;
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    assert_non_null(rs);
+    cd_match m;
+    const cd_rule *dept = cd_rules_get(rs, "vocab", "dept");
+    assert_true(cd_rule_search(dept, "Sở Tư pháp", strlen("Sở Tư pháp"), 0, &m));
+    assert_string_equal(cd_match_emit(&m, "full", &a), "Sở Tư pháp");
+    assert_string_equal(cd_match_emit(&m, "match", &a), "Sở Tư pháp");
+    assert_null(cd_match_emit(&m, "absent", &a));
+    const cd_rule *depts = cd_rules_get(rs, "vocab", "depts");
+    assert_string_equal(cd_list_lookup(depts, "kh&cn", 5), "Khoa học và Công nghệ");
+    assert_string_equal(cd_list_lookup(depts, "TƯ PHÁP", strlen("TƯ PHÁP")), "Tư pháp");
+    assert_null(cd_list_lookup(depts, "Nội vụ", strlen("Nội vụ")));
+    size_t n;
+    char *r = cd_group_replace(cd_rules_group(rs, "vocab"), "UBND tỉnh, UBND xã", strlen("UBND tỉnh, UBND xã"), &n, &a);
+    assert_string_equal(r, "Ủy ban nhân dân tỉnh, Ủy ban nhân dân xã");
+    /* the runner catches the one wrong example and no other */
+    FILE *devnull = fopen("/dev/null", "w");
+    int total = 0;
+    assert_int_equal(cd_rules_test(rs, devnull, &total), 1);
+    assert_int_equal(total, 5);
+    fclose(devnull);
+    cd_rules_free(rs);
+    cd_arena_free(&a);
+}
+
+static void test_shipped_rules_pass_their_examples(void **state) {
+    (void)state;
+    int total = 0;
+    assert_int_equal(cd_rules_test(test_rules, stderr, &total), 0);
+    assert_true(total > 100);
+}
+
+int main(void) {
+    const struct CMUnitTest dir_tests[] = {
+        cmocka_unit_test(test_bad_pattern_names_file_line_and_caret),
+        cmocka_unit_test(test_lists_macros_emits_and_examples),
+    };
+    const struct CMUnitTest shipped[] = {cmocka_unit_test(test_shipped_rules_pass_their_examples)};
+    int failed = cmocka_run_group_tests(dir_tests, make_dir, remove_dir);
+    failed += cmocka_run_group_tests(shipped, test_rules_setup, test_rules_teardown);
+    return failed;
+}

@@ -1,0 +1,154 @@
+/* test_structure.c — structure recovery end to end on small documents:
+ * tables (tabs, pipes, one cell per line), page breaks, footnotes,
+ * headings, and the tasks they give. */
+#include "testutil.h"
+
+#include "chidao.h"
+
+static cd_document doc;
+
+static void run(const char *text) {
+    cd_options opt = {.rules = test_rules};
+    cd_document_init_bytes(&doc, (const unsigned char *)text, strlen(text), "test.txt");
+    assert_int_equal(cd_process(&doc, &opt), CD_EXIT_OK);
+}
+
+static void done(void) { cd_document_free(&doc); }
+
+static const char *lead0(const cd_task *t) { return t->lead.n ? t->lead.items[0].name : ""; }
+
+static void test_tab_table_pages_joined(void **state) {
+    (void)state;
+    run("TT\tNội dung công việc\tChủ trì thực hiện\tPhối hợp thực hiện\tThời gian thực hiện\tGhi chú\n"
+        "A\tNHỮNG NỘI DUNG TRỌNG TÂM\t\t\t\t\n"
+        "1\tXây dựng đề án mô\tGiám đốc Sở Tài chính\tSở Nội vụ\tTháng 3\tBổ sung theo Chương trình số 02-\n"
+        "\n"
+        "TT\tNội dung công việc\tChủ trì thực hiện\tPhối hợp thực hiện\tThời gian thực hiện\tGhi chú\n"
+        "\thình thí điểm.\t\t\t\tCTr/BCĐTW\n"
+        "2\tTriển khai bộ quy tắc ứng xử\tSở Nội vụ\tSở Tài chính\tTháng 9\tThay đổi thời gian theo\n"
+        "\n"
+        "TT\tNội dung công việc\tChủ trì thực hiện\tPhối hợp thực hiện\tThời gian thực hiện\tGhi chú\n"
+        "3\tTriển khai đề án văn hóa số\tSở Nội vụ\tSở Tài chính\tTháng 9\tCông văn số 340/SVHTTDL-VP\n");
+    assert_int_equal(doc.n_tasks, 3);
+    assert_string_equal(doc.tasks[0].text, "Xây dựng đề án mô hình thí điểm.");
+    assert_string_equal(doc.tasks[0].note, "Bổ sung theo Chương trình số 02-CTr/BCĐTW");
+    assert_int_equal(doc.tasks[0].first_line, 3);
+    assert_int_equal(doc.tasks[0].last_line, 6);
+    assert_string_equal(lead0(&doc.tasks[0]), "Sở Tài chính");
+    assert_string_equal(doc.tasks[0].section.items[0], "A NHỮNG NỘI DUNG TRỌNG TÂM");
+    /* a cell cut at a page break goes to both rows */
+    assert_string_equal(doc.tasks[1].note, "Thay đổi thời gian theo Công văn số 340/SVHTTDL-VP");
+    assert_string_equal(doc.tasks[2].note, "Thay đổi thời gian theo Công văn số 340/SVHTTDL-VP");
+    assert_int_equal(doc.tasks[1].deadline->kind, CD_DL_MONTH);
+    done();
+}
+
+static void test_one_cell_per_line_table(void **state) {
+    (void)state;
+    run("PHỤ LỤC I\nDANH MỤC CÁC CHỈ TIÊU\nTT\nChỉ tiêu\nĐơn vị\nKết quả\nCơ quan chủ trì theo dõi\n"
+        "I\nĐến năm 2030\n"
+        "1\nNguồn nhân lực nghiên cứu\nNgười/vạn dân\n10\nSở Khoa học và Công nghệ\n"
+        "2\nHạ tầng số\nTiên tiến, hiện đại, dung lượng siêu lớn, băng thông siêu rộng\nSở Khoa học và Công nghệ\n"
+        "3\nChỉ tiêu nhóm\n"
+        "3.1\nTỷ lệ dân số có chữ ký số\n%\n≥ 50\nVăn phòng UBND tỉnh\n"
+        "PHỤ LỤC II\nDANH MỤC NHIỆM VỤ\nTT\nTên nhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành\n"
+        "1.\nXây dựng kế hoạch triển khai.\nCác sở, ban ngành, UBND cấp huyện\nTháng 3/2025\n"
+        "2.\nTuyên truyền sâu rộng.\nSở Khoa học và Công nghệ\nĐài PTTH tinh\nThường xuyên\n"
+        "3.\nCụ thể hóa quy định.\nCác sở, ban ngành liên quan\nSở Tư pháp\n");
+    assert_int_equal(doc.n_indicators, 4);
+    assert_string_equal(doc.indicators[0].number, "1");
+    assert_string_equal(doc.indicators[0].target, "10"); /* a bare number cell, not a row */
+    assert_string_equal(doc.indicators[0].unit, "Người/vạn dân");
+    assert_null(doc.indicators[1].unit);
+    assert_non_null(strstr(doc.indicators[1].target, "Tiên tiến"));
+    assert_null(doc.indicators[2].unit);
+    assert_int_equal(doc.indicators[2].lead.n, 0);
+    assert_string_equal(doc.indicators[3].number, "3.1");
+    assert_string_equal(doc.indicators[3].lead.items[0].name, "Văn phòng Ủy ban nhân dân tỉnh");
+    assert_int_equal(doc.n_tasks, 3);
+    /* four cells: the agency cell is the lead, no support */
+    assert_int_equal(doc.tasks[0].lead.n, 2);
+    assert_int_equal(doc.tasks[0].support.n, 0);
+    assert_int_equal(doc.tasks[0].deadline->kind, CD_DL_MONTH);
+    assert_string_equal(doc.tasks[1].support.items[0].name, "Đài Phát thanh - Truyền hình tỉnh");
+    /* two agency cells and no time cell */
+    assert_null(doc.tasks[2].deadline);
+    assert_string_equal(doc.tasks[2].support.items[0].name, "Sở Tư pháp");
+    done();
+}
+
+static void test_items_fields_page_break_and_footnote(void **state) {
+    (void)state;
+    run("III. NHIỆM VỤ CỤ THỂ\n\n1. Công tác chỉ đạo\n\n"
+        "1.1. Triển khai hệ thống thông tin có\n\n---\n\n<sup>1</sup> Công văn số 1/UBND.\n\n"
+        "tích hợp giải pháp bảo mật<sup>1</sup>.\n\n"
+        "- *Cơ quan chủ trì, tham mưu:* Sở KH&CN; Sở Tài chính\n\n"
+        "- *Thời gian thực hiện/hoàn thành:* Quý I, III/2026\n"
+        "1.2. Rà soát quy định.\n- Cơ quan chủ trì: Văn phòng Tỉnh uỷ\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài chính\n\n- Phối hợp với các sở triển khai.\n");
+    assert_int_equal(doc.n_tasks, 2);
+    assert_string_equal(doc.tasks[0].number, "1.1");
+    assert_string_equal(doc.tasks[0].text, "Triển khai hệ thống thông tin có tích hợp giải pháp bảo mật.");
+    assert_int_equal(doc.tasks[0].lead.n, 2);
+    assert_string_equal(doc.tasks[0].lead.items[0].name, "Sở Khoa học và Công nghệ");
+    assert_int_equal(doc.tasks[0].deadline->end.m, 9);
+    assert_int_equal(doc.tasks[0].section.n, 2);
+    assert_string_equal(doc.tasks[0].section.items[1], "1. Công tác chỉ đạo");
+    assert_string_equal(lead0(&doc.tasks[1]), "Văn phòng Tỉnh ủy");
+    done();
+}
+
+static void test_pipe_table_and_shared_header_line(void **state) {
+    (void)state;
+    run("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "Số: 125/KH-UBND | Bình Định, ngày 15 tháng 4 năm 2026 |\n"
+        "KẾ HOẠCH\nChuyển đổi số năm 2026\n"
+        "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;\n"
+        "| TT | Nội dung công việc | Cơ quan chủ trì | Thời hạn |\n|---|---|---|---|\n"
+        "| 1 | Xây dựng kế hoạch. | Sở Tài chính | 30/6/2026 |\n");
+    assert_string_equal(doc.meta.number, "125/KH-UBND");
+    assert_string_equal(doc.meta.place, "Bình Định");
+    assert_int_equal(doc.meta.date.d, 15);
+    assert_string_equal(doc.meta.kind, "plan");
+    assert_int_equal(doc.meta.year, 2026);
+    assert_int_equal(doc.n_tasks, 1);
+    assert_int_equal(doc.tasks[0].deadline->kind, CD_DL_DATE);
+    done();
+}
+
+static void test_header_row_over_two_lines(void **state) {
+    (void)state;
+    run("TT\tNội dung công việc\tCơ quan\tCơ quan\tThời gian\n"
+        "\t\tchủ trì\tphối hợp\tthực hiện\n"
+        "1\tBan hành kế hoạch.\tSở Nội vụ\tSở Tài chính\tTháng 3/2026\n");
+    assert_int_equal(doc.n_tasks, 1);
+    assert_string_equal(lead0(&doc.tasks[0]), "Sở Nội vụ");
+    assert_string_equal(doc.tasks[0].support.items[0].name, "Sở Tài chính");
+    done();
+}
+
+static void test_assignment_sentence(void **state) {
+    (void)state;
+    run("THÔNG TIN PHẢN HỒI\n\nUBND tỉnh có ý kiến như sau:\n\n"
+        "Giao Sở Giao thông vận tải chủ trì, phối hợp với Sở Xây dựng, UBND thành phố Đông Hà và các đơn vị có "
+        "liên quan nghiên cứu, đề xuất phương án; hoàn thành trước ngày 30/6/2024./.\n");
+    assert_int_equal(doc.n_tasks, 1);
+    assert_string_equal(lead0(&doc.tasks[0]), "Sở Giao thông vận tải");
+    assert_int_equal(doc.tasks[0].support.n, 3);
+    assert_string_equal(doc.tasks[0].support.items[1].name, "Ủy ban nhân dân thành phố Đông Hà");
+    assert_int_equal(doc.tasks[0].deadline->end.y, 2024);
+    assert_string_equal(doc.tasks[0].section.items[0], "THÔNG TIN PHẢN HỒI");
+    done();
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tab_table_pages_joined),
+        cmocka_unit_test(test_one_cell_per_line_table),
+        cmocka_unit_test(test_items_fields_page_break_and_footnote),
+        cmocka_unit_test(test_pipe_table_and_shared_header_line),
+        cmocka_unit_test(test_header_row_over_two_lines),
+        cmocka_unit_test(test_assignment_sentence),
+    };
+    return cmocka_run_group_tests(tests, test_rules_setup, test_rules_teardown);
+}
