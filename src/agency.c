@@ -347,15 +347,22 @@ static void emit_entry(splitter *sp, size_t b, size_t e) {
 static bool distribute(splitter *sp, size_t b, size_t e) {
     cd_match m;
     size_t hb, he, ib, ie;
-    if (!search_at(sp->rs, "distribute", sp->s + b, e - b, 0, &m) || !group_span(&m, "head", &hb, &he) ||
-        !group_span(&m, "items", &ib, &ie))
+    if (!search_at(sp->rs, "distribute", sp->s + b, e - b, 0, &m) || !group_span(&m, "items", &ib, &ie))
         return false;
+    /* the head each item gets: "Sở", or "UBND huyện" for "UBND các huyện:" */
+    char *prefix = cd_match_emit(&m, "prefix", sp->a);
+    size_t pl = prefix ? strlen(prefix) : 0;
+    while (pl && prefix[pl - 1] == ' ') prefix[--pl] = 0;
+    if (!pl) return false;
     const char *s = sp->s;
-    hb += b, he += b, ib += b;
+    hb = 0, he = pl;
+    ib += b;
     size_t pos = ib;
     bool any = false;
     while (pos < e) {
         size_t xb, xe;
+        /* a new shared head further on ("… và UBND các huyện: X, Y") takes over */
+        if (pos > ib && distribute(sp, pos, e)) return true;
         if (!search_at(sp->rs, "distribute-item", s, e, pos, &m) || m.ov[1] <= pos) break;
         if (!group_span(&m, "dept", &xb, &xe) && !group_span(&m, "other", &xb, &xe)) break;
         pos = m.ov[1];
@@ -364,7 +371,7 @@ static bool distribute(splitter *sp, size_t b, size_t e) {
             /* An item that is itself an agency ("…, UBND tỉnh") keeps its own head. */
             char *text = core_looks_like(sp->rs, s + xb, xe - xb, sp->a)
                              ? cd_arena_strndup(sp->a, s + xb, xe - xb)
-                             : cd_arena_printf(sp->a, "%.*s %.*s", (int)(he - hb), s + hb, (int)(xe - xb), s + xb);
+                             : cd_arena_printf(sp->a, "%.*s %.*s", (int)(he - hb), prefix + hb, (int)(xe - xb), s + xb);
             push(sp, s + xb, xe - xb, text, strlen(text));
             any = true;
         }

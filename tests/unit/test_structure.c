@@ -141,6 +141,20 @@ static void test_assignment_sentence(void **state) {
     done();
 }
 
+static void test_assignment_distributed_heads(void **state) {
+    (void)state;
+    run("Giao Sở Tài chính chủ trì, phối hợp với các Sở: Xây dựng, Văn hóa, Thể thao và Du lịch và UBND các "
+        "huyện: Tuy Phước, Phù Cát tổ chức rà soát; hoàn thành trước ngày 30/6/2026.\n");
+    assert_int_equal(doc.n_tasks, 1);
+    const cd_agency_list *s = &doc.tasks[0].support;
+    assert_int_equal(s->n, 4);
+    assert_string_equal(s->items[0].name, "Sở Xây dựng");
+    assert_string_equal(s->items[1].name, "Sở Văn hóa, Thể thao và Du lịch");
+    assert_string_equal(s->items[2].name, "Ủy ban nhân dân huyện Tuy Phước");
+    assert_string_equal(s->items[3].name, "Ủy ban nhân dân huyện Phù Cát");
+    done();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tab_table_pages_joined),
@@ -149,6 +163,7 @@ int main(void) {
         cmocka_unit_test(test_pipe_table_and_shared_header_line),
         cmocka_unit_test(test_header_row_over_two_lines),
         cmocka_unit_test(test_assignment_sentence),
+        cmocka_unit_test(test_assignment_distributed_heads),
     };
     return cmocka_run_group_tests(tests, test_rules_setup, test_rules_teardown);
 }
