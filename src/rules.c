@@ -441,6 +441,7 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
 
 void cd_rules_free(cd_rules *rs) {
     if (!rs) return;
+    cd_rules_thread_done();
     for (size_t g = 0; g < rs->n_groups; g++)
         for (size_t i = 0; i < rs->groups[g]->n; i++) pcre2_code_free(rs->groups[g]->rules[i]->code);
     pcre2_match_context_free(rs->mctx);
@@ -472,9 +473,14 @@ const char *cd_rule_name(const cd_rule *r) { return r->name; }
 
 static pcre2_match_context *match_ctx(const cd_rule *r) { return r->group->owner->mctx; }
 
+/* One match-data block per thread, reused by every search: results are
+ * copied into the caller's cd_match before the next search can run. */
+static _Thread_local pcre2_match_data *thread_match_data;
+
 bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m) {
     if (!r || !r->code || start > len) return false;
-    pcre2_match_data *md = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
+    if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
+    pcre2_match_data *md = thread_match_data;
     if (!md) abort();
     int rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
@@ -492,8 +498,12 @@ bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, c
             m->ov[2 * i + 1] = set ? ov[2 * i + 1] : SIZE_MAX;
         }
     }
-    pcre2_match_data_free(md);
     return ok;
+}
+
+void cd_rules_thread_done(void) {
+    pcre2_match_data_free(thread_match_data);
+    thread_match_data = NULL;
 }
 
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m) {

@@ -37,6 +37,9 @@ typedef struct cd_match {
  * Free with cd_rules_free. */
 cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errors);
 void cd_rules_free(cd_rules *rs);
+/* Release the calling thread's match scratch (worker threads call this
+ * before they exit; cd_rules_free does it for the calling thread). */
+void cd_rules_thread_done(void);
 /* The directory chidao uses by default: $CHIDAO_RULES, else the compiled-in
  * path, else ./rules. */
 const char *cd_rules_default_dir(void);

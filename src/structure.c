@@ -462,37 +462,48 @@ static void advance(seq_state *st, const rownum *r) {
     if (r->kind == CD_LABEL_DOTTED) st->last_major = r->major;
 }
 
+/* What a cell looks like, computed once per cell (the deadline and agency
+ * tests run rules; the placement below asks for every column). */
+typedef struct cell_look {
+    bool deadline, agency, digit, compare;
+    int words;
+} cell_look;
+
+static cell_look look_at(builder *b, const char *cell) {
+    cell_look l = {0};
+    size_t n = strlen(cell);
+    l.deadline = cd_deadline_looks_like(b->rules, cell, n);
+    l.agency = !l.deadline && cd_agency_looks_like(b->rules, cell, n);
+    l.words = 1;
+    for (const char *p = cell; *p; p++) {
+        l.words += *p == ' ';
+        l.digit |= *p >= '0' && *p <= '9';
+    }
+    l.compare = strstr(cell, "≥") || strstr(cell, "≤") || strchr(cell, '<') || strchr(cell, '>') || strchr(cell, '%');
+    return l;
+}
+
 /* How well a cell fits a column: used to place the cells of a row whose empty
  * cells were simply left out. */
-static double cell_fit(builder *b, const char *cell, cd_field_kind col) {
-    size_t n = strlen(cell);
-    bool deadline = cd_deadline_looks_like(b->rules, cell, n);
-    bool agency = !deadline && cd_agency_looks_like(b->rules, cell, n);
-    int words = 1;
-    bool digit = false, compare = false;
-    for (const char *p = cell; *p; p++) {
-        words += *p == ' ';
-        digit |= *p >= '0' && *p <= '9';
-    }
-    compare = strstr(cell, "≥") || strstr(cell, "≤") || strchr(cell, '<') || strchr(cell, '>') || strchr(cell, '%');
+static double cell_fit(const cell_look *l, cd_field_kind col) {
     switch (col) {
     case CD_FIELD_TEXT:
         return 1;
     case CD_FIELD_LEAD:
     case CD_FIELD_SUPPORT:
-        return agency ? 3 : deadline ? -10 : -2;
+        return l->agency ? 3 : l->deadline ? -10 : -2;
     case CD_FIELD_DEADLINE:
-        return deadline ? 4 : -10;
+        return l->deadline ? 4 : -10;
     case CD_FIELD_UNIT:
-        if (deadline || agency) return -5;
-        return words <= 6 && !(digit && compare) ? 2 : -3;
+        if (l->deadline || l->agency) return -5;
+        return l->words <= 6 && !(l->digit && l->compare) ? 2 : -3;
     case CD_FIELD_TARGET:
-        if (agency) return -5;
-        return digit || compare ? 3 : words > 6 ? 1 : -1;
+        if (l->agency) return -5;
+        return l->digit || l->compare ? 3 : l->words > 6 ? 1 : -1;
     case CD_FIELD_OUTPUT:
     case CD_FIELD_NOTE:
     case CD_FIELD_ASSIGNED_BY:
-        return agency || deadline ? -1 : 0.5;
+        return l->agency || l->deadline ? -1 : 0.5;
     default:
         return -1;
     }
@@ -510,6 +521,8 @@ static void place_cells(builder *b, cd_block *row, const char **cells, const int
     unsigned char *take = cd_arena_alloc(a, (k + 1) * (m + 1));
 #define BEST(i, j) best[(i) * (m + 1) + (j)]
 #define TAKE(i, j) take[(i) * (m + 1) + (j)]
+    cell_look *looks = cd_arena_alloc(a, sizeof *looks * (k ? k : 1));
+    for (size_t i = 0; i < k; i++) looks[i] = look_at(b, cells[i]);
     for (size_t j = 0; j <= m; j++) BEST(k, j) = 0;
     for (size_t i = 0; i < k; i++) BEST(i, m) = -1e9;
     for (size_t i = k; i-- > 0;)
@@ -517,7 +530,7 @@ static void place_cells(builder *b, cd_block *row, const char **cells, const int
             double skip = BEST(i, j + 1);
             double use = -1e9;
             if (t->cols[j] != CD_FIELD_NUMBER && t->cols[j] != CD_FIELD_NONE) {
-                double fit = cell_fit(b, cells[i], t->cols[j]);
+                double fit = cell_fit(&looks[i], t->cols[j]);
                 if (i == 0 && t->cols[j] != CD_FIELD_TEXT) fit -= 100; /* the name comes first */
                 use = fit - 0.001 * (double)j + BEST(i + 1, j + 1);
             }
