@@ -16,7 +16,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
-.PHONY: all deps test-deps demo check unit golden rules-test accuracy asan clean regen bench
+.PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench
 
 all: $(BUILD)/chidao
 
@@ -53,7 +53,7 @@ demo: deps
 # same suite again under ASan+UBSan.
 check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
-	@$(MAKE) --no-print-directory rules-test unit golden accuracy
+	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy
 	@$(MAKE) --no-print-directory asan
 
 unit-bins: $(TEST_BIN)
@@ -67,6 +67,9 @@ unit: $(TEST_BIN)
 golden: $(BUILD)/chidao
 	@tests/golden.sh $(BUILD)/chidao
 
+cli: $(BUILD)/chidao
+	@tests/cli.sh $(BUILD)/chidao
+
 regen: $(BUILD)/chidao
 	@tests/golden.sh $(BUILD)/chidao --regen
 
@@ -77,7 +80,7 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    build/asan/chidao unit-bins-asan
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli
 
 unit-bins-asan: $(TEST_BIN)
 

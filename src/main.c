@@ -69,7 +69,8 @@ static int cmd_rules_test(int argc, char **argv) {
 static int write_output(const cd_document *doc, const char *out_path) {
     if (!out_path) {
         int rc = cd_emit_json(doc, stdout);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* closing stdout is where a full disk or a closed pipe shows */
+        if (fclose(stdout) != 0 || rc != CD_EXIT_OK) {
             fprintf(stderr, "chidao: write error on standard output: %s\n", strerror(errno));
             return CD_EXIT_INTERNAL;
         }

@@ -60,12 +60,42 @@ int cd_document_load(cd_document *doc, const char *path, const char *display) {
     return CD_EXIT_OK;
 }
 
+#ifndef NDEBUG
+/* The model's invariants, checked after every stage in debug builds (as
+ * cmark checks its tree): a broken stage fails loudly, near its cause. */
+static void check_invariants(const cd_document *doc, size_t stage) {
+    const char *why = NULL;
+    for (size_t i = 0; i < doc->n_lines && !why; i++) {
+        if (!doc->lines[i].text || strlen(doc->lines[i].text) != doc->lines[i].len) why = "line text/len mismatch";
+        if (i && doc->lines[i].src <= doc->lines[i - 1].src) why = "source line numbers not increasing";
+    }
+    for (size_t i = 0; i < doc->n_blocks && !why; i++) {
+        const cd_block *b = &doc->blocks[i];
+        if (!b->text || !b->label || b->first > b->last || b->first < 1) why = "block without text or with bad lines";
+        if (b->kind == CD_BLOCK_ROW && (!b->table || !b->cells)) why = "table row without its table";
+    }
+    for (size_t i = 0; i < doc->n_tasks && !why; i++) {
+        const cd_task *t = &doc->tasks[i];
+        if (!t->text || !t->number || t->first_line > t->last_line) why = "task without text or with bad lines";
+        for (size_t k = 0; k < t->lead.n && !why; k++)
+            if (!t->lead.items[k].name || !t->lead.items[k].raw) why = "agency without name";
+    }
+    if (why) {
+        fprintf(stderr, "chidao: %s: internal error after stage %zu: %s\n", doc->path, stage, why);
+        abort();
+    }
+}
+#endif
+
 int cd_process(cd_document *doc, const cd_options *opt) {
     int (*stages[])(cd_document *, const cd_options *) = {cd_read, cd_normalize, cd_structure,
                                                           cd_metadata, cd_extract, cd_validate};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         int rc = stages[i](doc, opt);
         if (rc != CD_EXIT_OK) return rc;
+#ifndef NDEBUG
+        check_invariants(doc, i);
+#endif
     }
     return CD_EXIT_OK;
 }
