@@ -54,16 +54,22 @@ char *cd_arena_strndup(cd_arena *a, const char *s, size_t n) {
 
 char *cd_arena_strdup(cd_arena *a, const char *s) { return cd_arena_strndup(a, s, strlen(s)); }
 
-char *cd_arena_printf(cd_arena *a, const char *fmt, ...) {
-    va_list ap, ap2;
-    va_start(ap, fmt);
+char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap) {
+    va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
     if (n < 0) n = 0;
     char *p = cd_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *cd_arena_printf(cd_arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = cd_arena_vprintf(a, fmt, ap);
+    va_end(ap);
     return p;
 }
 

@@ -3,6 +3,7 @@
  * policy): callers never check for NULL. */
 #ifndef CD_ARENA_H
 #define CD_ARENA_H
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct cd_arena_chunk cd_arena_chunk;
@@ -19,6 +20,7 @@ char *cd_arena_printf(cd_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Grow an arena array: returns a copy of old (n_old elements) with room for
  * n_new elements.  The old block is simply abandoned to the arena. */
+char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap);
 void *cd_arena_grow(cd_arena *a, void *old, size_t elem, size_t n_old, size_t n_new);
 void cd_arena_free(cd_arena *a);
 

@@ -12,15 +12,10 @@ void cd_diags_init(cd_diag_list *l, cd_arena *a) {
 
 void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char *file, int line,
                  const char *fmt, ...) {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = cd_arena_vprintf(l->arena, fmt, ap);
     va_end(ap);
-    if (n < 0) n = 0;
-    char *msg = cd_arena_alloc(l->arena, (size_t)n + 1);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         l->items = cd_arena_grow(l->arena, l->items, sizeof *l->items, l->n, cap);
