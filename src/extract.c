@@ -37,6 +37,7 @@ typedef struct walker {
     const cd_table *table; /* the table whose rows we are in */
     const char *last_caption;
     bool caption_pending; /* a heading came after the last item: a table below is under it */
+    bool complete;        /* the text runs to its end (signature, "Nơi nhận", "./."), not an excerpt */
 } walker;
 
 static bool contains(const char *hay, size_t n, const char *needle) {
@@ -108,7 +109,8 @@ static sec_class effective_class(const walker *w, bool *under_agency, const sect
 
 static cd_strs section_path(walker *w) {
     cd_strs s = {0};
-    for (int i = 0; i < w->depth; i++) cd_strs_push(w->a, &s, w->stack[i].display);
+    for (int i = 0; i < w->depth; i++)
+        if (w->stack[i].display) cd_strs_push(w->a, &s, w->stack[i].display);
     return s;
 }
 
@@ -189,7 +191,12 @@ static bool heading_like(const cd_block *b) {
     if (b->emphasised) return true;
     if (!n) return true;
     char c = b->text[n - 1];
-    return !(c == '.' || c == ';' || c == '!' || c == '?' || c == ')' || (unsigned char)c >= 0x80);
+    if (c == '.' || c == ';' || c == '!' || c == '?' || c == ')') return false;
+    /* a closing quote or an ellipsis ends a sentence; a Vietnamese letter
+     * ("… chính quyền số") does not */
+    if (n >= 3 && (!memcmp(b->text + n - 3, "\xE2\x80\x9D", 3) || !memcmp(b->text + n - 3, "\xE2\x80\xA6", 3)))
+        return false;
+    return true;
 }
 
 /* The agency list of a letter's agency heading, without trailing qualifiers
@@ -201,6 +208,55 @@ static const char *agency_heading_text(walker *w, const char *text) {
     if (tail && cd_rule_search(tail, text, n, 0, &m)) n = m.ov[0];
     while (n && (text[n - 1] == ' ' || text[n - 1] == ':' || text[n - 1] == '.')) n--;
     return cd_arena_strndup(w->a, text, n);
+}
+
+/* The support list of an assignment: the agencies before its action words. */
+static const char *support_before_action(walker *w, const char *rest, size_t rl) {
+    const cd_rule *verbs = cd_rules_get(w->rules, "header", "action-verbs");
+    cd_match vm;
+    size_t end = rl;
+    if (verbs && cd_rule_search(verbs, rest, rl, 0, &vm)) end = vm.ov[0];
+    while (end && (rest[end - 1] == ' ' || rest[end - 1] == ',' || rest[end - 1] == '.')) end--;
+    return end ? cd_arena_strndup(w->a, rest, end) : NULL;
+}
+
+/* A request item or bullet with no field bullets names its lead, support and
+ * deadline in its sentence: "Sở X chủ trì, phối hợp với Y …; hoàn thành
+ * trước ngày …", "Sở Tài chính tham mưu …", "…; Sở X chủ trì, hoàn thành …"
+ * (rules/header.rules [sentence-lead], [clause-lead], [action-verbs]). */
+static void sentence_fields(walker *w, cd_task *t, const char *text, int line) {
+    size_t len = strlen(text);
+    cd_match m;
+    const char *s;
+    size_t sl;
+    if (!t->lead_raw) {
+        const cd_rule *forms[] = {cd_rules_get(w->rules, "header", "sentence-lead"),
+                                  cd_rules_get(w->rules, "header", "clause-lead")};
+        for (size_t k = 0; k < 2 && !t->lead_raw; k++) {
+            if (!forms[k] || !cd_rule_search(forms[k], text, len, 0, &m)) continue;
+            if (!cd_match_group(&m, "lead", &s, &sl) || !cd_agency_looks_like(w->rules, s, sl)) continue;
+            t->lead_raw = cd_arena_strndup(w->a, s, sl);
+            if (!t->support_raw && cd_match_group(&m, "rest", &s, &sl) && sl)
+                t->support_raw = support_before_action(w, s, sl);
+        }
+    }
+    if (!t->lead_raw) {
+        /* the agencies a request names as its subject, up to its first action word */
+        const cd_rule *verbs = cd_rules_get(w->rules, "header", "action-verbs");
+        const cd_rule *intro = cd_rules_get(w->rules, "header", "sentence-subject");
+        size_t from = intro && cd_rule_search(intro, text, len, 0, &m) && m.ov[0] == 0 ? m.ov[1] : 0;
+        if (verbs && cd_rule_search(verbs, text, len, from, &m) && m.ov[0] > from) {
+            size_t e = m.ov[0];
+            while (e > from && (text[e - 1] == ' ' || text[e - 1] == ',')) e--;
+            if (e > from && !memchr(text + from, ';', e - from) && cd_agency_looks_like(w->rules, text + from, e - from))
+                t->lead_raw = cd_arena_strndup(w->a, text + from, e - from);
+        }
+    }
+    size_t ds, de;
+    if (!t->deadline_raw && cd_deadline_find_in_sentence(w->rules, text, len, &ds, &de)) {
+        t->deadline_raw = cd_arena_strndup(w->a, text + ds, de - ds);
+        t->deadline_line = line;
+    }
 }
 
 static void item_block(walker *w, size_t i) {
@@ -239,6 +295,15 @@ static void item_block(walker *w, size_t i) {
         cd_task *t = new_task(w, b->label, clean_text(w, b->text), b->first, b->last);
         for (size_t j = i + 1; j < next; j++) apply_field(w, t, &doc->blocks[j]);
         if (!t->lead_raw && agency) t->lead_raw = agency->agency_text;
+        if (next == i + 1) sentence_fields(w, t, t->text, b->first);
+    } else if (cls == SEC_UNKNOWN && !under_agency) {
+        /* a numbered one-sentence assignment ("2. Giao X chủ trì, …; hoàn thành …") */
+        const cd_rule *r = cd_rules_get(w->rules, "header", "assignment");
+        cd_match m;
+        if (r && cd_rule_search(r, b->text, strlen(b->text), 0, &m)) {
+            cd_task *t = new_task(w, b->label, clean_text(w, b->text), b->first, b->last);
+            sentence_fields(w, t, t->text, b->first);
+        }
     }
     /* a leaf is still a sibling level for what follows */
     push(w, s);
@@ -255,6 +320,7 @@ static void paragraph_task(walker *w, size_t i) {
     const section *agency;
     effective_class(w, &under_agency, &agency);
     if (!t->lead_raw && agency) t->lead_raw = agency->agency_text;
+    if (next == i + 1 && b->kind == CD_BLOCK_BULLET) sentence_fields(w, t, t->text, b->first);
 }
 
 /* "Giao X chủ trì, phối hợp với Y <việc>…; hoàn thành trước ngày …" */
@@ -393,6 +459,15 @@ static void walk(walker *w) {
             const section *agency;
             sec_class cls = effective_class(w, &under_agency, &agency);
             if (cls == SEC_NOT_TASKS) break;
+            const cd_rule *intro = cd_rules_get(w->rules, "header", "request-intro");
+            if (cls == SEC_UNKNOWN && w->complete && intro &&
+                cd_rule_search(intro, b->text, strlen(b->text), 0, &m)) {
+                /* "Chủ tịch UBND tỉnh yêu cầu:": the requests below are tasks.  The
+                 * paragraph is no heading, so it adds nothing to the section path.
+                 * Only in a whole text: an excerpt stops inside its requests. */
+                push(w, (section){CD_LABEL_NONE, 0, NULL, SEC_TASKS, false, NULL, NULL});
+                break;
+            }
             /* a paragraph right under a heading item is that heading's task */
             const cd_block *prev = i ? &doc->blocks[i - 1] : NULL;
             if (prev && prev->kind == CD_BLOCK_ITEM && w->depth && w->stack[w->depth - 1].kind == prev->label_kind &&
@@ -478,6 +553,13 @@ int cd_extract(cd_document *doc, const cd_options *opt) {
     w.doc = doc;
     w.rules = opt->rules;
     w.a = &doc->arena;
+    w.complete = doc->meta.signer_name || doc->meta.recipients.n;
+    for (size_t i = doc->n_lines; i-- > 0 && !w.complete;) {
+        const cd_line *ln = &doc->lines[i];
+        size_t n = ln->len;
+        while (n && ln->text[n - 1] == ' ') n--;
+        w.complete = n >= 2 && !memcmp(ln->text + n - 2, "/.", 2);
+    }
     walk(&w);
     resolve(doc, opt);
     return CD_EXIT_OK;

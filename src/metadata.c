@@ -104,6 +104,13 @@ static const char *next_nonblank(meta_ctx *c, size_t i, size_t limit, size_t *at
     return NULL;
 }
 
+static bool bare_kind_heading(meta_ctx *c, const cd_line *ln) {
+    cd_match m;
+    if (!search(c, "kind-heading", plain(c, ln), &m)) return false;
+    const char *rest = group(c, &m, "rest");
+    return !rest || !*rest;
+}
+
 /* Where the header block ends: the first preamble line ("Căn cứ …",
  * "Thực hiện …") after the first header anchor (number, dateline, kind
  * heading or subject).  Portal pages put sentences such as "Để sử dụng …"
@@ -126,10 +133,15 @@ static size_t header_end(meta_ctx *c) {
                 break;
             }
     }
+    /* after_kind: the line before was a bare kind heading, so this one is its title */
+    bool after_kind = anchor != SIZE_MAX && bare_kind_heading(c, &doc->lines[anchor]);
     for (size_t i = anchor == SIZE_MAX ? 0 : anchor + 1; i < limit; i++) {
         const cd_line *ln = &doc->lines[i];
         if (is_blank(ln)) continue;
-        if (search(c, "preamble", ln->text, &m)) return i;
+        if (search(c, "preamble", ln->text, &m) && !(after_kind && search(c, "title-not-preamble", ln->text, &m)))
+            return i;
+        if (anchor != SIZE_MAX && search(c, "request-intro", ln->text, &m)) return i; /* "Chủ tịch UBND tỉnh yêu cầu:" */
+        after_kind = bare_kind_heading(c, ln);
     }
     return anchor == SIZE_MAX ? 0 : limit;
 }
@@ -271,7 +283,8 @@ static void find_kind_title(meta_ctx *c, size_t end) {
                 if (any) break;
                 continue;
             }
-            if (search(c, "preamble", t, &m) || search(c, "authority", t, &m) || search(c, "number", t, &m) ||
+            bool title_line = !any && search(c, "title-not-preamble", t, &m);
+            if ((search(c, "preamble", t, &m) && !title_line) || search(c, "authority", t, &m) || search(c, "number", t, &m) ||
                 search(c, "dateline", t, &m) || search(c, "recipients", t, &m) || search(c, "motto", t, &m))
                 break;
             if (any) cd_buf_addc(&title, ' ');
@@ -347,8 +360,12 @@ static void find_issuer(meta_ctx *c, size_t end) {
         bool stop = false;
         for (size_t k = 0; k < nc; k++) {
             char *t = cells[k];
-            if (search(c, "number", t, &m) || search(c, "dateline", t, &m) || search(c, "dateline-start", t, &m) ||
-                search(c, "kind-heading", t, &m)) {
+            if (search(c, "kind-heading", t, &m)) {
+                /* the issuer is printed above the kind heading, never below it */
+                stop = true;
+                goto done;
+            }
+            if (search(c, "number", t, &m) || search(c, "dateline", t, &m) || search(c, "dateline-start", t, &m)) {
                 stop = true;
                 break;
             }
@@ -359,6 +376,7 @@ static void find_issuer(meta_ctx *c, size_t end) {
         }
         if (stop && n) break;
     }
+done:
     if (n) doc->meta.issuer = sentence_join(c, parts, n);
 }
 

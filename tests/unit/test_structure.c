@@ -155,6 +155,39 @@ static void test_assignment_distributed_heads(void **state) {
     done();
 }
 
+static void test_request_items_after_intro(void **state) {
+    (void)state;
+    /* numbered requests after "… yêu cầu:" in a whole text are tasks, their
+     * lead and deadline read from the sentence */
+    run("Số: 05/CT-UBND\nQuảng Nam, ngày 20 tháng 02 năm 2024\n\nChủ tịch UBND tỉnh yêu cầu:\n\n"
+        "1. Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kinh phí; hoàn thành trong tháng 3/2024.\n\n"
+        "2. Sở Nội vụ tham mưu kiện toàn tổ chức.\n\nNơi nhận:\n- Lưu: VT.\n");
+    assert_int_equal(doc.n_tasks, 2);
+    assert_string_equal(lead0(&doc.tasks[0]), "Sở Tài chính");
+    assert_int_equal(doc.tasks[0].support.n, 1);
+    assert_int_equal(doc.tasks[0].deadline->end.m, 3);
+    assert_int_equal(doc.tasks[0].section.n, 0);
+    assert_string_equal(lead0(&doc.tasks[1]), "Sở Nội vụ");
+    done();
+    /* an excerpt that stops inside its requests yields none */
+    run("Số: 05/CT-UBND\n\nChủ tịch UBND tỉnh yêu cầu:\n\n1. Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát\n");
+    assert_int_equal(doc.n_tasks, 0);
+    done();
+}
+
+static void test_bullets_under_heading_ending_in_diacritic(void **state) {
+    (void)state;
+    run("II. NHIỆM VỤ\n1. Phát triển chính quyền số\n"
+        "- Xây dựng kho dữ liệu; Trung tâm Chuyển đổi số chủ trì, hoàn thành trong năm 2024.\n"
+        "- Triển khai hệ thống văn bản.\n");
+    assert_int_equal(doc.n_tasks, 2);
+    assert_string_equal(doc.tasks[0].number, "");
+    assert_string_equal(lead0(&doc.tasks[0]), "Trung tâm Chuyển đổi số");
+    assert_int_equal(doc.tasks[0].deadline->kind, CD_DL_YEAR);
+    assert_string_equal(doc.tasks[1].section.items[1], "1. Phát triển chính quyền số");
+    done();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tab_table_pages_joined),
@@ -164,6 +197,8 @@ int main(void) {
         cmocka_unit_test(test_header_row_over_two_lines),
         cmocka_unit_test(test_assignment_sentence),
         cmocka_unit_test(test_assignment_distributed_heads),
+        cmocka_unit_test(test_request_items_after_intro),
+        cmocka_unit_test(test_bullets_under_heading_ending_in_diacritic),
     };
     return cmocka_run_group_tests(tests, test_rules_setup, test_rules_teardown);
 }
