@@ -223,6 +223,17 @@ static void finish_columns(cd_table *t) {
         if (t->cols[i] == CD_FIELD_OUTPUT) t->cols[i] = CD_FIELD_TARGET;
 }
 
+static cd_table *new_table(cd_arena *a, const cd_field_kind *cols, size_t n, bool indicators, int line) {
+    cd_table *t = cd_arena_alloc(a, sizeof *t);
+    t->n_cols = n;
+    t->cols = cd_arena_alloc(a, sizeof *t->cols * n);
+    memcpy(t->cols, cols, sizeof *cols * n);
+    t->indicators = indicators;
+    t->first = line;
+    finish_columns(t);
+    return t;
+}
+
 static bool same_header(const cd_table *t, const cd_field_kind *cols, size_t n) {
     if (!t || t->n_cols != n) return false;
     return !memcmp(t->cols, cols, n * sizeof *cols);
@@ -345,14 +356,7 @@ static bool table_line(builder *b, const cd_line *ln) {
             b->page_break = true; /* the header repeated on a new page */
             return true;
         }
-        cd_table *t = cd_arena_alloc(a, sizeof *t);
-        t->n_cols = n;
-        t->cols = cd_arena_alloc(a, sizeof *t->cols * n);
-        memcpy(t->cols, cols, sizeof *cols * n);
-        t->indicators = indicators;
-        t->first = ln->src;
-        finish_columns(t);
-        b->table = t;
+        b->table = new_table(a, cols, n, indicators, ln->src);
         b->table_rows = 0;
         b->header_cells = cells;
         b->page_break = false;
@@ -577,13 +581,7 @@ static size_t stacked_table(builder *b, size_t i) {
         j++;
     }
     if (n < CD_MIN_STACKED_COLUMNS) return i;
-    cd_table *t = cd_arena_alloc(a, sizeof *t);
-    t->n_cols = n;
-    t->cols = cd_arena_alloc(a, sizeof *t->cols * n);
-    memcpy(t->cols, cols, sizeof *cols * n);
-    t->indicators = indicators;
-    t->first = ln->src;
-    finish_columns(t);
+    cd_table *t = new_table(a, cols, n, indicators, ln->src);
     b->table = t;
 
     seq_state st = {0};
