@@ -226,9 +226,9 @@ static const char *canonical(const cd_rules *rs, const char *text, size_t len, c
     *known = false;
     if (!n) return s;
     cd_match m;
-    if (matches(rs, "role", s, n)) {
+    if (matches(rs, "role", s, n)) { /* kept whole, first letter capitalised like any entry */
         *kind = CD_AGENCY_ROLE;
-        return s;
+        return capitalise(a, s, n, &n);
     }
     const char *whole = s;
     size_t whole_n = n;
@@ -242,7 +242,7 @@ static const char *canonical(const cd_rules *rs, const char *text, size_t len, c
         size_t k = skip_spaces(s, m.ov[1], n);
         if (!core_looks_like(rs, s + k, n - k, a)) { /* "Trưởng Ban": an official, no agency */
             *kind = CD_AGENCY_ROLE;
-            return cd_arena_strndup(a, whole, whole_n);
+            return capitalise(a, whole, whole_n, &whole_n);
         }
         s += k;
         n -= k;
@@ -324,7 +324,9 @@ static void emit_entry(splitter *sp, size_t b, size_t e) {
     if (b >= e || !has_letter(s + b, e - b)) return;
     cd_match m;
     if (matches(sp->rs, "role", s + b, e - b)) {
-        cd_agency ag = {cd_arena_strndup(sp->a, s + b, e - b), cd_arena_strndup(sp->a, s + b, e - b), CD_AGENCY_ROLE,
+        /* a role keeps its commas and wording; only its first letter is capitalised ("các chủ đầu tư") */
+        size_t cn;
+        cd_agency ag = {capitalise(sp->a, s + b, e - b, &cn), cd_arena_strndup(sp->a, s + b, e - b), CD_AGENCY_ROLE,
                         false};
         cd_agency_push(sp->a, sp->out, ag);
         sp->prev_cac = false;

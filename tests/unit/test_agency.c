@@ -358,6 +358,40 @@ static void test_more_splits(void **state) {
          0,
          "Các cơ quan (Sở Nội vụ, Sở Tài chính); Công an tỉnh",
          {"Các cơ quan (Sở Nội vụ, Sở Tài chính)", "Công an tỉnh"}},
+        /* a collective list of unit words may end with a place name */
+        {"place",
+         0,
+         "UBND các huyện, thị xã, thành phố Huế",
+         {"Ủy ban nhân dân các huyện, thị xã, thành phố Huế"}},
+        {"place", 0, "UBND các huyện, thành phố Cà Mau", {"Ủy ban nhân dân các huyện, thành phố Cà Mau"}},
+        {"place",
+         0,
+         "UBND các huyện, thị xã, thành phố Huế, Sở Y tế; UBND thành phố Huế",
+         {"Ủy ban nhân dân các huyện, thị xã, thành phố Huế", "Sở Y tế", "Ủy ban nhân dân thành phố Huế"}},
+        {"place", 0, "Các sở, ban, ngành, Thành phố Huế", {"Các sở, ban, ngành", "Thành phố Huế"}},
+        /* collectives of ministries and bodies stay whole */
+        {"collective",
+         0,
+         "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+         {"Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ"}},
+        {"collective", 0, "Các bộ, ngành Trung ương", {"Các bộ, ngành Trung ương"}},
+        {"collective",
+         0,
+         "Các bộ, ngành TW; UBND các tỉnh, thành phố",
+         {"Các bộ, ngành Trung ương", "Ủy ban nhân dân các tỉnh, thành phố"}},
+        {"collective", 0, "Các cơ quan, đơn vị, địa phương", {"Các cơ quan, đơn vị, địa phương"}},
+        {"collective",
+         0,
+         "Sở Nội vụ, các cơ quan, đơn vị, địa phương",
+         {"Sở Nội vụ", "Các cơ quan, đơn vị, địa phương"}},
+        {"collective", 0, "các tổ chức chính trị - xã hội", {"Các tổ chức chính trị - xã hội"}},
+        {"collective",
+         0,
+         "Ủy ban MTTQ VN tỉnh và các tổ chức chính trị - xã hội tỉnh",
+         {"Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Các tổ chức chính trị - xã hội tỉnh"}},
+        /* lower-case entries are capitalised, roles too */
+        {"capital", 0, "các chủ đầu tư", {"Các chủ đầu tư"}},
+        {"capital", 0, "Sở Tài chính; các chủ đầu tư", {"Sở Tài chính", "Các chủ đầu tư"}},
     };
     int failed = 0;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -386,6 +420,16 @@ static void test_raw(void **state) {
     cd_agency_split(test_rules, "Sở Y tế; Sở Nội vụ", strlen("Sở Y tế"), &l2, &a);
     assert_int_equal(l2.n, 1);
     assert_string_equal(l2.items[0].name, "Sở Y tế");
+    /* a role's raw stays as printed; only its name is capitalised */
+    cd_agency_list l3 = {0};
+    const char *roles = "các chủ đầu tư; UBND các huyện, thành phố Cà Mau";
+    cd_agency_split(test_rules, roles, strlen(roles), &l3, &a);
+    assert_int_equal(l3.n, 2);
+    assert_string_equal(l3.items[0].raw, "các chủ đầu tư");
+    assert_string_equal(l3.items[0].name, "Các chủ đầu tư");
+    assert_int_equal(l3.items[0].kind, CD_AGENCY_ROLE);
+    assert_string_equal(l3.items[1].raw, "UBND các huyện, thành phố Cà Mau");
+    assert_int_equal(l3.items[1].kind, CD_AGENCY_GROUP);
     cd_arena_free(&a);
 }
 
@@ -430,6 +474,14 @@ static void test_canonical_kinds(void **state) {
         {"Ủy viên Ban Chỉ đạo", "Ủy viên Ban Chỉ đạo", CD_AGENCY_ROLE, false},
         {"Chủ đầu tư mua sắm công", "Chủ đầu tư mua sắm công", CD_AGENCY_ROLE, false},
         {"Trưởng Ban", "Trưởng Ban", CD_AGENCY_ROLE, false},
+        {"các chủ đầu tư", "Các chủ đầu tư", CD_AGENCY_ROLE, false},
+        {"UBND các huyện, thị xã, thành phố Huế", "Ủy ban nhân dân các huyện, thị xã, thành phố Huế", CD_AGENCY_GROUP,
+         true},
+        {"Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ", "Các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+         CD_AGENCY_GROUP, true},
+        {"Các bộ, ngành Trung ương", "Các bộ, ngành Trung ương", CD_AGENCY_GROUP, true},
+        {"Các cơ quan, đơn vị, địa phương", "Các cơ quan, đơn vị, địa phương", CD_AGENCY_GROUP, true},
+        {"các tổ chức chính trị - xã hội", "Các tổ chức chính trị - xã hội", CD_AGENCY_GROUP, true},
         /* slips are repaired only inside agency names */
         {"Trung tâm vệ tinh", "Trung tâm vệ tinh", CD_AGENCY_AGENCY, false},
         {"Ban tinh thần", "Ban tinh thần", CD_AGENCY_AGENCY, false},
