@@ -48,13 +48,6 @@ static bool valid_date(int y, int m, int d) {
     return true;
 }
 
-static bool has_substr(const char *hay, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (!memcmp(hay + i, needle, k)) return true;
-    return false;
-}
-
 static bool is_blank(const cd_line *ln) { return !ln->len || (ln->flags & CD_LINE_BLANK); }
 
 /* The text of a line with pipes turned into spaces and trimmed. */
@@ -420,18 +413,17 @@ static void add_docref(meta_ctx *c, cd_docrefs *refs, const cd_match *m) {
 static void find_references(meta_ctx *c, size_t start) {
     cd_document *doc = c->doc;
     cd_match m;
-    const cd_rule *docref = rule(c, "docref"), *pre = rule(c, "preamble"), *repl = rule(c, "replaces");
+    const cd_rule *docref = rule(c, "docref"), *pre = rule(c, "reference-line"), *repl = rule(c, "replaces"),
+                  *within = rule(c, "cited-within");
     for (size_t i = start; i < doc->n_lines && i < start + 40; i++) {
         const cd_line *ln = &doc->lines[i];
         if (is_blank(ln)) continue;
-        bool preamble = cd_rule_search(pre, ln->text, ln->len, 0, &m) && ln->text[0] != 'I' &&
-                        !(ln->text[0] >= '0' && ln->text[0] <= '9');
-        if (!preamble) continue;
+        if (!cd_rule_search(pre, ln->text, ln->len, 0, &m)) continue;
         size_t pos = 0;
         while (cd_rule_search(docref, ln->text, ln->len, pos, &m)) {
             /* a document cited inside another citation ("… thực hiện Nghị quyết số …") is not the preamble's */
-            size_t from = m.ov[0] > 24 ? m.ov[0] - 24 : 0;
-            bool nested = pos > 0 && has_substr(ln->text + from, m.ov[0] - from, "thực hiện");
+            cd_match w;
+            bool nested = pos > 0 && cd_rule_search(within, ln->text, m.ov[0], pos, &w);
             if (!nested) add_docref(c, &doc->meta.references, &m);
             pos = m.ov[1];
         }
@@ -451,7 +443,7 @@ static void find_recipients(meta_ctx *c) {
     const cd_rule *rec = rule(c, "recipients"), *signer = rule(c, "signer-title");
     for (size_t i = 0; i < doc->n_lines; i++) {
         const cd_line *ln = &doc->lines[i];
-        if (!cd_rule_search(rec, ln->text, ln->len, 0, &m) || ln->text[0] == 'K') continue; /* Nơi nhận only */
+        if (!cd_rule_search(rec, ln->text, ln->len, 0, &m)) continue;
         bool any = false;
         for (size_t j = i + 1; j < doc->n_lines; j++) {
             const cd_line *r = &doc->lines[j];
