@@ -280,6 +280,11 @@ static void find_kind_title(meta_ctx *c, size_t end) {
             if ((search(c, "preamble", t, &m) && !title_line) || search(c, "authority", t, &m) || search(c, "number", t, &m) ||
                 search(c, "dateline", t, &m) || search(c, "recipients", t, &m) || search(c, "motto", t, &m))
                 break;
+            /* the body's first sentence, or mixed case after an upper-case title */
+            size_t tl = strlen(t);
+            if (any && (strchr(".;:", t[tl - 1]) || (cd_text_all_caps(title.data, title.len) &&
+                                                     !cd_text_all_caps(t, tl))))
+                break;
             if (any) cd_buf_addc(&title, ' ');
             cd_buf_adds(&title, t);
             any = true;

@@ -188,6 +188,22 @@ static void test_bullets_under_heading_ending_in_diacritic(void **state) {
     done();
 }
 
+static void test_title_year_and_title_end(void **state) {
+    (void)state;
+    run("HỘI ĐỒNG NHÂN DÂN\nTỈNH BÀ RỊA - VŨNG TÀU\n|\nSố: 25/2024/NQ-HĐND\n|\nBà Rịa - Vũng Tàu, ngày 10 tháng 12 "
+        "năm 2024\n|\nNGHỊ QUYẾT\nQUY ĐỊNH MỨC CHI HỖ TRỢ CHUYỂN ĐỔI SỐ NĂM 2025\nHỘI ĐỒNG NHÂN DÂN TỈNH BÀ RỊA - "
+        "VŨNG TÀU\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n");
+    assert_string_equal(doc.meta.place, "Bà Rịa - Vũng Tàu");
+    assert_int_equal(doc.meta.year, 2025); /* "SỐ NĂM 2025" is no document number */
+    assert_string_equal(doc.meta.kind, "resolution");
+    done();
+    run("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 45/CT-UBND | TP. Hồ Chí Minh, ngày 03 tháng 11 "
+        "năm 2023 |\nCHỈ THỊ\nVề tăng cường công tác phòng cháy\nTrong thời gian qua, tình hình diễn biến phức tạp.\n");
+    assert_string_equal(doc.meta.title, "Về tăng cường công tác phòng cháy");
+    assert_string_equal(doc.meta.place, "TP. Hồ Chí Minh");
+    done();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tab_table_pages_joined),
@@ -197,6 +213,7 @@ int main(void) {
         cmocka_unit_test(test_header_row_over_two_lines),
         cmocka_unit_test(test_assignment_sentence),
         cmocka_unit_test(test_assignment_distributed_heads),
+        cmocka_unit_test(test_title_year_and_title_end),
         cmocka_unit_test(test_request_items_after_intro),
         cmocka_unit_test(test_bullets_under_heading_ending_in_diacritic),
     };
