@@ -333,7 +333,11 @@ static bool assignment(walker *w, const cd_block *b) {
     const char *lead, *rest;
     size_t ll, rl;
     cd_match_group(&m, "lead", &lead, &ll);
-    cd_task *t = new_task(w, "", clean_text(w, b->text), b->first, b->last);
+    /* the task is the assignment sentence onwards: a paragraph may open with
+     * a sentence of context ("UBND tỉnh thống nhất chủ trương. Giao …") */
+    const char *from = b->text + m.ov[0];
+    len -= m.ov[0];
+    cd_task *t = new_task(w, "", clean_text(w, from), b->first, b->last);
     t->lead_raw = cd_arena_strndup(w->a, lead, ll);
     if (cd_match_group(&m, "rest", &rest, &rl)) {
         cd_match vm;
@@ -343,8 +347,8 @@ static bool assignment(walker *w, const cd_block *b) {
         if (end) t->support_raw = cd_arena_strndup(w->a, rest, end);
     }
     size_t ds, de;
-    if (cd_deadline_find_in_sentence(w->rules, b->text, len, &ds, &de)) {
-        t->deadline_raw = cd_arena_strndup(w->a, b->text + ds, de - ds);
+    if (cd_deadline_find_in_sentence(w->rules, from, len, &ds, &de)) {
+        t->deadline_raw = cd_arena_strndup(w->a, from + ds, de - ds);
         t->deadline_line = b->first;
     }
     return true;

@@ -139,6 +139,15 @@ static void test_assignment_sentence(void **state) {
     assert_int_equal(doc.tasks[0].deadline->end.y, 2024);
     assert_string_equal(doc.tasks[0].section.items[0], "THÔNG TIN PHẢN HỒI");
     done();
+    /* a sentence of context before the assignment is not part of the task */
+    run("UBND tỉnh thống nhất chủ trương đầu tư. Giao Sở Xây dựng chủ trì, cùng Sở Tài chính hướng dẫn Nhà đầu tư; "
+        "hoàn thành trước ngày 30/9/2024./.\n");
+    assert_int_equal(doc.n_tasks, 1);
+    assert_string_equal(doc.tasks[0].text,
+                        "Giao Sở Xây dựng chủ trì, cùng Sở Tài chính hướng dẫn Nhà đầu tư; hoàn thành trước ngày 30/9/2024.");
+    assert_string_equal(doc.tasks[0].support.items[0].name, "Sở Tài chính");
+    assert_int_equal(doc.tasks[0].deadline->end.m, 9);
+    done();
 }
 
 static void test_assignment_distributed_heads(void **state) {
