@@ -476,8 +476,6 @@ static void walk(walker *w) {
             const cd_block *prev = i ? &doc->blocks[i - 1] : NULL;
             if (prev && prev->kind == CD_BLOCK_ITEM && w->depth && w->stack[w->depth - 1].kind == prev->label_kind &&
                 (cls == SEC_TASKS || under_agency || prev->emphasised)) {
-                bool has_fields;
-                fields_after(doc, i, &has_fields);
                 if (heading_like(prev)) {
                     paragraph_task(w, i);
                     break;

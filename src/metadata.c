@@ -308,8 +308,6 @@ static void find_kind_title(meta_ctx *c, size_t end) {
 static int title_year(meta_ctx *c, const char *title) {
     if (!title) return 0;
     const cd_rule *not_year = rule(c, "title-not-year");
-    const cd_rule_group *g = cd_rules_group(c->rules, "header");
-    (void)g;
     /* blank the non-year mentions (the rule's replace template is empty) */
     cd_buf b;
     cd_buf_init(&b, c->a);

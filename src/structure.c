@@ -653,7 +653,7 @@ static size_t stacked_table(builder *b, size_t i) {
 static bool continues(builder *b, const cd_line *ln) {
     cd_block *prev = last_block(b);
     if (!prev || prev->kind == CD_BLOCK_ROW || (prev->kind == CD_BLOCK_HEADING && prev->table)) return false;
-    const char *pt = prev->kind == CD_BLOCK_FIELD ? prev->text : prev->text;
+    const char *pt = prev->text;
     size_t pl = strlen(pt);
     if (!pl || ends_terminal(pt, pl)) return false;
     if (cd_text_all_caps(pt, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
