@@ -84,5 +84,11 @@ asan:
 
 unit-bins-asan: $(TEST_BIN)
 
+# Throughput and peak memory on the corpus derived from the seeds (not part of check).
+bench: $(BUILD)/chidao
+	@bench/run $(BUILD)/chidao $(SHARED) $(BENCH_DOCS)
+
+BENCH_DOCS ?= 500
+
 clean:
 	rm -rf build out
