@@ -186,14 +186,7 @@ static bool read_form(const cd_rules *rules, const char *text, size_t len, form 
     return false;
 }
 
-/* ---------- calendar ---------- */
-
-static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
+/* ---------- calendar (month lengths: cd_days_in_month in model.c) ---------- */
 
 /* Any leap year: a day printed without a year is checked against it, so
  * 29/02 passes until the year is known. */
@@ -204,7 +197,7 @@ static bool period_valid(const period *p) {
     if (p->year < 0 || p->month < 0 || p->day < 0 || p->quarter < 0 || p->half < 0) return false;
     if (p->year && (p->year < DEADLINE_YEAR_MIN || p->year > DEADLINE_YEAR_MAX)) return false;
     if (p->month > 12 || p->quarter > 4 || p->half > 2) return false;
-    if (p->day && (!p->month || p->day > days_in_month(p->year ? p->year : ANY_LEAP_YEAR, p->month))) return false;
+    if (p->day && (!p->month || p->day > cd_days_in_month(p->year ? p->year : ANY_LEAP_YEAR, p->month))) return false;
     return true;
 }
 
@@ -220,7 +213,7 @@ static cd_date first_day(int year, const period *p) {
 static cd_date last_day(int year, const period *p) {
     int month = p->month ? p->month : p->quarter ? 3 * p->quarter : p->half ? 6 * p->half : 12;
     if (p->day) return (cd_date){year, month, p->day};
-    return (cd_date){year, month, days_in_month(year, month)};
+    return (cd_date){year, month, cd_days_in_month(year, month)};
 }
 
 static int date_cmp(cd_date x, cd_date y) {
@@ -231,7 +224,7 @@ static int date_cmp(cd_date x, cd_date y) {
 
 static bool date_valid(cd_date d) {
     return d.y >= DEADLINE_YEAR_MIN && d.y <= DEADLINE_YEAR_MAX && d.m >= 1 && d.m <= 12 && d.d >= 1 &&
-           d.d <= days_in_month(d.y, d.m);
+           d.d <= cd_days_in_month(d.y, d.m);
 }
 
 /* Fill out->start/end from the form.  false (with f->problem) when the

@@ -40,13 +40,6 @@ typedef struct walker {
     bool complete;        /* the text runs to its end (signature, "Nơi nhận", "./."), not an excerpt */
 } walker;
 
-static bool contains(const char *hay, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (!memcmp(hay + i, needle, k)) return true;
-    return false;
-}
-
 static sec_class classify(walker *w, const char *text) {
     cd_match m;
     const cd_rule *r = cd_group_first(cd_rules_group(w->rules, "sections"), text, strlen(text), &m);
@@ -326,7 +319,6 @@ static void paragraph_task(walker *w, size_t i) {
 /* "Giao X chủ trì, phối hợp với Y <việc>…; hoàn thành trước ngày …" */
 static bool assignment(walker *w, const cd_block *b) {
     const cd_rule *r = cd_rules_get(w->rules, "header", "assignment");
-    const cd_rule *verbs = cd_rules_get(w->rules, "header", "action-verbs");
     cd_match m;
     size_t len = strlen(b->text);
     if (!r || !cd_rule_search(r, b->text, len, 0, &m)) return false;
@@ -339,13 +331,7 @@ static bool assignment(walker *w, const cd_block *b) {
     len -= m.ov[0];
     cd_task *t = new_task(w, "", clean_text(w, from), b->first, b->last);
     t->lead_raw = cd_arena_strndup(w->a, lead, ll);
-    if (cd_match_group(&m, "rest", &rest, &rl)) {
-        cd_match vm;
-        size_t end = rl;
-        if (verbs && cd_rule_search(verbs, rest, rl, 0, &vm)) end = vm.ov[0];
-        while (end && (rest[end - 1] == ' ' || rest[end - 1] == ',')) end--;
-        if (end) t->support_raw = cd_arena_strndup(w->a, rest, end);
-    }
+    if (cd_match_group(&m, "rest", &rest, &rl)) t->support_raw = support_before_action(w, rest, rl);
     size_t ds, de;
     if (cd_deadline_find_in_sentence(w->rules, from, len, &ds, &de)) {
         t->deadline_raw = cd_arena_strndup(w->a, from + ds, de - ds);
@@ -453,7 +439,7 @@ static void walk(walker *w) {
         case CD_BLOCK_PARA: {
             cd_match m;
             if (caption_rule && cd_rule_search(caption_rule, b->text, strlen(b->text), 0, &m)) break;
-            if (classify(w, b->text) == SEC_NOT_TASKS && contains(b->text, strlen(b->text), ":")) {
+            if (classify(w, b->text) == SEC_NOT_TASKS && strchr(b->text, ':')) {
                 /* "Nơi nhận:" and the like end the task sections */
                 w->depth = 0;
                 push(w, (section){CD_LABEL_NONE, 1, b->text, SEC_NOT_TASKS, false, NULL, NULL});

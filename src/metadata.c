@@ -40,14 +40,6 @@ static int group_int(meta_ctx *c, const cd_match *m, const char *name) {
     return s && *s ? atoi(s) : 0;
 }
 
-static bool valid_date(int y, int m, int d) {
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
-    if (d > days[m - 1]) return false;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
-    return true;
-}
-
 static bool is_blank(const cd_line *ln) { return !ln->len || (ln->flags & CD_LINE_BLANK); }
 
 /* The text of a line with pipes turned into spaces and trimmed. */
@@ -206,7 +198,7 @@ static void find_dateline(meta_ctx *c, size_t end, int *dateline_year) {
             doc->meta.date_line = ln->src;
             int y = group_int(c, &m, "y"), mo = group_int(c, &m, "m"), d = group_int(c, &m, "d");
             *dateline_year = y;
-            if (valid_date(y, mo, d)) {
+            if (cd_date_valid(y, mo, d)) {
                 set_date(&doc->meta.date, y, mo, d);
             } else {
                 cd_diag_add(&doc->diags, CD_SEV_WARNING, "blank-date", doc->path, ln->src,
@@ -408,7 +400,7 @@ static void add_docref(meta_ctx *c, cd_docrefs *refs, const cd_match *m) {
     r.number = group(c, m, "num");
     int y = group_int(c, m, "y"), mo = group_int(c, m, "m"), d = group_int(c, m, "d");
     if (!y) y = group_int(c, m, "y2"), mo = group_int(c, m, "m2"), d = group_int(c, m, "d2");
-    if (valid_date(y, mo, d)) set_date(&r.date, y, mo, d);
+    if (cd_date_valid(y, mo, d)) set_date(&r.date, y, mo, d);
     refs->items = cd_arena_grow(c->a, refs->items, sizeof *refs->items, refs->n, refs->n + 1);
     refs->items[refs->n++] = r;
 }
@@ -502,12 +494,12 @@ static void from_caption(meta_ctx *c, int *caption_year) {
             cd_diag_add(&doc->diags, CD_SEV_INFO, "metadata-from-caption", doc->path, ln->src,
                         "no header block: number %s taken from the appendix caption", num);
         }
-        if (!meta->date_line && valid_date(y, mo, d)) {
+        if (!meta->date_line && cd_date_valid(y, mo, d)) {
             set_date(&meta->date, y, mo, d);
             meta->date_line = ln->src;
             cd_diag_add(&doc->diags, CD_SEV_INFO, "metadata-from-caption", doc->path, ln->src,
                         "no dateline: date %04d-%02d-%02d taken from the appendix caption", y, mo, d);
-        } else if (meta->date.y && valid_date(y, mo, d) &&
+        } else if (meta->date.y && cd_date_valid(y, mo, d) &&
                    (meta->date.y != y || meta->date.m != mo || meta->date.d != d) && meta->number && num &&
                    !strcmp(num, meta->number)) {
             cd_diag_add(&doc->diags, CD_SEV_WARNING, "date-mismatch", doc->path, ln->src,

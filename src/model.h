@@ -216,6 +216,12 @@ typedef struct cd_document {
     cd_diag_list diags;
 } cd_document;
 
+/* Calendar arithmetic shared by the stages that read dates. */
+int cd_days_in_month(int y, int m); /* m in 1..12 */
+bool cd_date_valid(int y, int m, int d); /* a real day of a year 1900-2200 */
+/* The value of a Roman numeral ("VII" -> 7); 0 when s is not one. */
+int cd_roman_value(const char *s, size_t n);
+
 /* Append helpers (arena-backed growable arrays). */
 void cd_strs_push(cd_arena *a, cd_strs *l, const char *s);
 void cd_agency_push(cd_arena *a, cd_agency_list *l, cd_agency ag);

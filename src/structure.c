@@ -392,17 +392,6 @@ typedef struct rownum {
     int major, minor; /* arabic n / dotted a.b / roman value */
 } rownum;
 
-static int roman_value(const char *s, size_t n) {
-    int v = 0, prev = 0;
-    for (size_t i = n; i-- > 0;) {
-        int d = s[i] == 'I' ? 1 : s[i] == 'V' ? 5 : s[i] == 'X' ? 10 : s[i] == 'L' ? 50 : s[i] == 'C' ? 100 : 0;
-        if (!d) return 0;
-        v += d < prev ? -d : d;
-        if (d > prev) prev = d;
-    }
-    return v;
-}
-
 /* A cell that is only a row number: "12", "12.", "10.1", "VII", "II." */
 static bool parse_rownum(const char *s, rownum *r) {
     size_t n = strlen(s);
@@ -425,7 +414,7 @@ static bool parse_rownum(const char *s, rownum *r) {
         }
         return false;
     }
-    int v = roman_value(s, n);
+    int v = cd_roman_value(s, n);
     if (v > 0 && v < 40) {
         *r = (rownum){CD_LABEL_ROMAN, v, 0};
         return true;

@@ -35,21 +35,9 @@ static void missing_fields(cd_document *doc) {
     }
 }
 
-static int roman(const char *s) {
-    int v = 0, prev = 0;
-    size_t n = strlen(s);
-    for (size_t i = n; i-- > 0;) {
-        int d = s[i] == 'I' ? 1 : s[i] == 'V' ? 5 : s[i] == 'X' ? 10 : s[i] == 'L' ? 50 : 0;
-        if (!d) return 0;
-        v += d < prev ? -d : d;
-        if (d > prev) prev = d;
-    }
-    return v;
-}
-
 /* The value of the last component of a label, or 0 when not numeric. */
 static int label_value(const cd_block *b) {
-    if (b->label_kind == CD_LABEL_ROMAN) return roman(b->label);
+    if (b->label_kind == CD_LABEL_ROMAN) return cd_roman_value(b->label, strlen(b->label));
     if (b->label_kind == CD_LABEL_ARABIC) return atoi(b->label);
     if (b->label_kind == CD_LABEL_DOTTED) {
         const char *dot = strrchr(b->label, '.');
