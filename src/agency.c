@@ -16,6 +16,8 @@
  * Every string returned lives in the caller's arena. */
 #include "agency.h"
 
+#include "memo.h"
+
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -455,8 +457,7 @@ static void split_part(splitter *sp, size_t b, size_t e) {
     emit_entry(sp, start, e);
 }
 
-void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_agency_list *out, cd_arena *a) {
-    if (!text) return;
+static void split_uncached(const cd_rules *rules, const char *text, size_t len, cd_agency_list *out, cd_arena *a) {
     size_t b = 0, e = len;
     clean_span(text, &b, &e);
     cd_match m;
@@ -481,6 +482,49 @@ void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_age
     }
 }
 
+/* Results are cached per thread (memo.h): a blob of entries, each
+ * kind, known, name NUL, raw NUL. */
+static void append_blob(cd_agency_list *out, const char *blob, size_t len, cd_arena *a) {
+    const char *p = blob, *end = blob + len;
+    while (p + 2 < end) {
+        cd_agency ag;
+        ag.kind = (cd_agency_kind)p[0];
+        ag.known = p[1];
+        p += 2;
+        size_t n = strlen(p);
+        ag.name = cd_arena_strndup(a, p, n);
+        p += n + 1;
+        n = strlen(p);
+        ag.raw = cd_arena_strndup(a, p, n);
+        p += n + 1;
+        cd_agency_push(a, out, ag);
+    }
+}
+
+void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_agency_list *out, cd_arena *a) {
+    if (!text) return;
+    uint64_t id = cd_rules_id(rules);
+    size_t blob_len;
+    const char *blob = cd_memo_get(CD_MEMO_AGENCY_SPLIT, id, text, len, &blob_len);
+    if (blob) {
+        append_blob(out, blob, blob_len, a);
+        return;
+    }
+    cd_agency_list fresh = {0};
+    split_uncached(rules, text, len, &fresh, a);
+    cd_buf b;
+    cd_buf_init(&b, a);
+    for (size_t i = 0; i < fresh.n; i++) {
+        const cd_agency *ag = &fresh.items[i];
+        char head[2] = {(char)ag->kind, (char)ag->known};
+        cd_buf_add(&b, head, 2);
+        cd_buf_add(&b, ag->name, strlen(ag->name) + 1);
+        cd_buf_add(&b, ag->raw, strlen(ag->raw) + 1);
+        cd_agency_push(a, out, *ag);
+    }
+    cd_memo_put(CD_MEMO_AGENCY_SPLIT, id, text, len, b.data ? b.data : "", b.len);
+}
+
 /* ---------- lead / support, looks-like, canonical ---------- */
 
 bool cd_agency_split_lead_support(const cd_rules *rules, const char *text, size_t len, size_t *lead_end,
@@ -501,8 +545,21 @@ bool cd_agency_split_lead_support(const cd_rules *rules, const char *text, size_
     return false;
 }
 
+static bool looks_like_uncached(const cd_rules *rules, const char *text, size_t len);
+
 bool cd_agency_looks_like(const cd_rules *rules, const char *text, size_t len) {
     if (!text) return false;
+    uint64_t id = cd_rules_id(rules);
+    size_t n;
+    const char *hit = cd_memo_get(CD_MEMO_AGENCY_LOOKS, id, text, len, &n);
+    if (hit) return hit[0] == 1;
+    bool yes = looks_like_uncached(rules, text, len);
+    char v = yes ? 1 : 0;
+    cd_memo_put(CD_MEMO_AGENCY_LOOKS, id, text, len, &v, 1);
+    return yes;
+}
+
+static bool looks_like_uncached(const cd_rules *rules, const char *text, size_t len) {
     size_t b = 0, e = len;
     clean_span(text, &b, &e);
     if (b >= e) return false;

@@ -5,6 +5,8 @@
  * arithmetic: the first and last day of a day, month, quarter, half or year. */
 #include "deadline.h"
 
+#include "memo.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -132,6 +134,8 @@ static int numeral_field(const cd_rules *rules, const cd_match *m, const char *k
 static const cd_rule *first_form(const cd_rule_group *g, const char *s, size_t n, cd_match *m, cd_arena *a) {
     for (size_t i = 0; i < cd_group_size(g); i++) {
         const cd_rule *r = cd_group_rule(g, i);
+        /* vocabulary lists and sentence-clause rules are not forms */
+        if (cd_rule_is_list(r) || cd_rule_has_group(r, "clause")) continue;
         if (!cd_rule_search(r, s, n, 0, m)) continue;
         if (emitted(m, "kind", a) || emitted(m, "retry", a)) return r;
     }
@@ -154,7 +158,58 @@ static void read_period(const cd_rules *rules, const cd_match *m, const char *su
 }
 
 /* Match text against the forms, following retries.  false: no form. */
+static bool read_form_uncached(const cd_rules *rules, const char *text, size_t len, form *f, cd_arena *a);
+
+/* read_form's result as a memo blob (memo.h): this header, then the present
+ * strings, each NUL-terminated, in field order. */
+typedef struct form_blob {
+    bool found, repaired;
+    cd_deadline_kind kind;
+    period from, to;
+    bool has[4]; /* recurrence, ocr_printed, ocr_meant, problem */
+} form_blob;
+
 static bool read_form(const cd_rules *rules, const char *text, size_t len, form *f, cd_arena *a) {
+    uint64_t id = cd_rules_id(rules);
+    size_t blob_len;
+    const char *blob = cd_memo_get(CD_MEMO_DEADLINE_FORM, id, text, len, &blob_len);
+    const char **strings[4] = {&f->recurrence, &f->ocr_printed, &f->ocr_meant, &f->problem};
+    if (blob && blob_len >= sizeof(form_blob)) {
+        form_blob h;
+        memcpy(&h, blob, sizeof h);
+        memset(f, 0, sizeof *f);
+        f->kind = h.kind;
+        f->from = h.from;
+        f->to = h.to;
+        f->repaired = h.repaired;
+        const char *p = blob + sizeof h;
+        for (int i = 0; i < 4; i++) {
+            if (!h.has[i]) continue;
+            size_t n = strlen(p);
+            *strings[i] = cd_arena_strndup(a, p, n);
+            p += n + 1;
+        }
+        return h.found;
+    }
+    bool found = read_form_uncached(rules, text, len, f, a);
+    form_blob h;
+    memset(&h, 0, sizeof h);
+    h.found = found;
+    h.repaired = f->repaired;
+    h.kind = f->kind;
+    h.from = f->from;
+    h.to = f->to;
+    for (int i = 0; i < 4; i++) h.has[i] = *strings[i] != NULL;
+    cd_buf b;
+    cd_buf_init(&b, a);
+    cd_buf_add(&b, (const char *)&h, sizeof h);
+    for (int i = 0; i < 4; i++)
+        if (h.has[i]) cd_buf_add(&b, *strings[i], strlen(*strings[i]) + 1);
+    cd_memo_put(CD_MEMO_DEADLINE_FORM, id, text, len, b.data, b.len);
+    return found;
+}
+
+static bool read_form_uncached(const cd_rules *rules, const char *text, size_t len, form *f, cd_arena *a) {
     memset(f, 0, sizeof *f);
     f->kind = CD_DL_UNKNOWN;
     const cd_rule_group *g = rules ? cd_rules_group(rules, DEADLINE_GROUP) : NULL;
@@ -335,6 +390,7 @@ bool cd_deadline_find_in_sentence(const cd_rules *rules, const char *s, size_t l
     bool found = false;
     for (size_t i = 0; i < cd_group_size(g); i++) {
         const cd_rule *r = cd_group_rule(g, i);
+        if (cd_rule_is_list(r) || !cd_rule_has_group(r, "clause")) continue; /* a form or a list */
         cd_match m;
         size_t from = 0;
         while (from <= len && cd_rule_search(r, s, len, from, &m)) {

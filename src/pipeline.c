@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "chidao.h"
 #include "extract.h"
@@ -26,37 +28,63 @@ void cd_document_init_bytes(cd_document *doc, const unsigned char *bytes, size_t
     doc->n_bytes = n;
 }
 
+/* Read all of fd into the document's arena: one read for a regular file of
+ * known size, growing chunks for a pipe.  One byte past the cap is read so
+ * that an oversized input is reported by cd_read, not silently truncated. */
+static bool read_all(cd_document *doc, int fd, size_t size_hint) {
+    size_t cap = (size_hint ? size_hint : 65536) + 1;
+    if (cap > (size_t)CD_READ_MAX_BYTES + 1) cap = (size_t)CD_READ_MAX_BYTES + 1;
+    char *data = cd_arena_alloc(&doc->arena, cap + 1);
+    size_t len = 0;
+    for (;;) {
+        if (len == cap) {
+            if (len > CD_READ_MAX_BYTES) break;
+            size_t grown = 2 * cap > (size_t)CD_READ_MAX_BYTES + 1 ? (size_t)CD_READ_MAX_BYTES + 1 : 2 * cap;
+            data = cd_arena_grow(&doc->arena, data, 1, len, grown + 1);
+            cap = grown;
+        }
+        ssize_t n = read(fd, data + len, cap - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (n == 0) break;
+        len += (size_t)n;
+    }
+    doc->bytes = (const unsigned char *)data;
+    doc->n_bytes = len;
+    return true;
+}
+
 int cd_document_load(cd_document *doc, const char *path, const char *display) {
     init(doc, display ? display : path);
     bool is_stdin = !strcmp(path, "-");
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
+    /* O_NONBLOCK: opening a FIFO with no writer must not hang the batch; the
+     * file type is checked before anything is read */
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "cannot open: %s", strerror(errno));
         return CD_EXIT_INPUT;
     }
     struct stat st;
-    if (!is_stdin && fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "not a regular file");
-        fclose(f);
+    size_t size_hint = 0;
+    if (!is_stdin) {
+        bool stat_ok = fstat(fd, &st) == 0;
+        if (!stat_ok || !S_ISREG(st.st_mode)) {
+            cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "%s",
+                        !stat_ok ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+            close(fd);
+            return CD_EXIT_INPUT;
+        }
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        size_hint = (size_t)st.st_size;
+    }
+    bool ok = read_all(doc, fd, size_hint);
+    int err = errno;
+    if (!is_stdin) close(fd);
+    if (!ok) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "read error: %s", strerror(err));
         return CD_EXIT_INPUT;
     }
-    cd_buf b;
-    cd_buf_init(&b, &doc->arena);
-    char chunk[65536];
-    size_t n;
-    /* read one byte past the cap so an oversized file is reported, not truncated */
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        cd_buf_add(&b, chunk, n);
-        if (b.len > CD_READ_MAX_BYTES) break;
-    }
-    bool err = ferror(f);
-    if (!is_stdin) fclose(f);
-    if (err) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "read error: %s", strerror(errno));
-        return CD_EXIT_INPUT;
-    }
-    doc->bytes = (const unsigned char *)(b.data ? b.data : "");
-    doc->n_bytes = b.len;
     return CD_EXIT_OK;
 }
 

@@ -2,6 +2,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules.h"
 
+#include <stdatomic.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
+
+#include "memo.h"
 
 /* A rule file larger than this is refused: rule files are hand-written. */
 #define CD_RULE_FILE_MAX (4 * 1024 * 1024)
@@ -60,12 +64,26 @@ struct cd_rule_group {
     size_t n;
 };
 
+/* Lookups by "group/name" go through an open-addressing hash: stages look
+ * rules up by name in their inner loops. */
+typedef struct cd_rule_slot {
+    const char *group, *name; /* NULL: empty slot */
+    const void *value;        /* cd_rule* or cd_rule_group* (name NULL) */
+} cd_rule_slot;
+
 struct cd_rules {
     cd_arena arena;
     cd_rule_group **groups;
     size_t n_groups;
     pcre2_match_context *mctx;
+    cd_rule_slot *index;
+    size_t index_cap; /* a power of two */
+    uint64_t id;      /* unique per load: keys the memo caches (memo.h) */
 };
+
+static atomic_uint_fast64_t rules_loaded;
+
+static void build_index(cd_rules *rs);
 
 /* ---------- small helpers ---------- */
 
@@ -436,6 +454,8 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
         cd_rules_free(rs);
         return NULL;
     }
+    build_index(rs);
+    rs->id = atomic_fetch_add(&rules_loaded, 1) + 1;
     return rs;
 }
 
@@ -451,18 +471,56 @@ void cd_rules_free(cd_rules *rs) {
 
 /* ---------- lookups ---------- */
 
+static size_t slot_hash(const char *group, const char *name) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a over "group/name" */
+    for (const char *p = group; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ '/') * 1099511628211ull;
+    for (const char *p = name ? name : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (size_t)h;
+}
+
+static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char *name) {
+    size_t mask = rs->index_cap - 1;
+    for (size_t h = slot_hash(group, name) & mask;; h = (h + 1) & mask) {
+        cd_rule_slot *sl = &rs->index[h];
+        if (!sl->group) return sl;
+        if (!strcmp(sl->group, group) && (name ? sl->name && !strcmp(sl->name, name) : !sl->name)) return sl;
+    }
+}
+
+/* Called once all files are parsed.  The first rule of a name wins, as the
+ * linear search it replaces did. */
+static void build_index(cd_rules *rs) {
+    size_t n = rs->n_groups;
+    for (size_t g = 0; g < rs->n_groups; g++) n += rs->groups[g]->n;
+    rs->index_cap = 16;
+    while (rs->index_cap < 2 * n) rs->index_cap *= 2;
+    rs->index = cd_arena_alloc(&rs->arena, rs->index_cap * sizeof *rs->index);
+    for (size_t g = 0; g < rs->n_groups; g++) {
+        cd_rule_group *grp = rs->groups[g];
+        cd_rule_slot *sl = find_slot(rs, grp->name, NULL);
+        if (!sl->group) *sl = (cd_rule_slot){grp->name, NULL, grp};
+        for (size_t i = 0; i < grp->n; i++) {
+            sl = find_slot(rs, grp->name, grp->rules[i]->name);
+            if (!sl->group) *sl = (cd_rule_slot){grp->name, grp->rules[i]->name, grp->rules[i]};
+        }
+    }
+}
+
 const cd_rule_group *cd_rules_group(const cd_rules *rs, const char *group) {
-    for (size_t g = 0; g < rs->n_groups; g++)
-        if (!strcmp(rs->groups[g]->name, group)) return rs->groups[g];
-    return NULL;
+    if (!rs || !rs->index) return NULL;
+    return find_slot(rs, group, NULL)->value;
 }
 
 const cd_rule *cd_rules_get(const cd_rules *rs, const char *group, const char *name) {
-    const cd_rule_group *g = cd_rules_group(rs, group);
-    if (!g) return NULL;
-    for (size_t i = 0; i < g->n; i++)
-        if (!strcmp(g->rules[i]->name, name)) return g->rules[i];
-    return NULL;
+    if (!rs || !rs->index || !name) return NULL;
+    return find_slot(rs, group, name)->value;
+}
+
+bool cd_rule_is_list(const cd_rule *r) { return r && r->is_list; }
+
+bool cd_rule_has_group(const cd_rule *r, const char *name) {
+    return r && r->code && pcre2_substring_number_from_name(r->code, (PCRE2_SPTR)name) > 0;
 }
 
 size_t cd_group_size(const cd_rule_group *g) { return g ? g->n : 0; }
@@ -504,7 +562,10 @@ bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, c
 void cd_rules_thread_done(void) {
     pcre2_match_data_free(thread_match_data);
     thread_match_data = NULL;
+    cd_memo_thread_done();
 }
+
+uint64_t cd_rules_id(const cd_rules *rs) { return rs ? rs->id : 0; }
 
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m) {
     if (!g) return NULL;

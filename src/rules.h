@@ -7,6 +7,7 @@
 #define CD_RULES_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "arena.h"
@@ -40,6 +41,9 @@ void cd_rules_free(cd_rules *rs);
 /* Release the calling thread's match scratch (worker threads call this
  * before they exit; cd_rules_free does it for the calling thread). */
 void cd_rules_thread_done(void);
+/* A number unique to this loaded rule set (never reused in the process):
+ * caches of results computed with it are keyed by it. */
+uint64_t cd_rules_id(const cd_rules *rs);
 /* The directory chidao uses by default: $CHIDAO_RULES, else the compiled-in
  * path, else ./rules. */
 const char *cd_rules_default_dir(void);
@@ -51,6 +55,10 @@ const cd_rule *cd_rules_get(const cd_rules *rs, const char *group, const char *n
 size_t cd_group_size(const cd_rule_group *g);
 const cd_rule *cd_group_rule(const cd_rule_group *g, size_t i);
 const char *cd_rule_name(const cd_rule *r);
+/* Is r a [list NAME] block (vocabulary) rather than a pattern rule? */
+bool cd_rule_is_list(const cd_rule *r);
+/* Does r's pattern have a named capturing group called name? */
+bool cd_rule_has_group(const cd_rule *r, const char *name);
 
 /* Search r's pattern in s[start..len).  true and fills m on a match. */
 bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m);
