@@ -1,155 +1,360 @@
-/* emit_json.c — CONTRACT.md JSON with jansson, keys in contract order. */
+/* emit_json.c — CONTRACT.md JSON, keys in contract order.
+ *
+ * The record is streamed into one buffer and written with one fwrite:
+ * building a jansson tree (a hash table per object, a copy per string) cost
+ * more than the whole extraction.  jansson still escapes every string that
+ * needs it (json_dump_callback on a string value); a string with no quote,
+ * backslash or control character is copied as it is, which is what jansson
+ * would write for it.  The layout is jansson's JSON_INDENT(2) / JSON_COMPACT
+ * layout, so the output is byte-for-byte what the tree version wrote. */
 #include "emit_json.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "deadline.h"
 
 #define CD_SCHEMA "chidao/1"
+/* Deeper than the record ever nests; guards the per-level state. */
+#define JW_MAX_DEPTH 16
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+typedef struct jw {
+    char *data;
+    size_t len, cap;
+    bool compact;
+    bool failed;
+    int depth;
+    bool first[JW_MAX_DEPTH]; /* no member written yet at this level */
+} jw;
 
-static json_t *date_or_null(cd_date d) {
-    if (!d.y) return json_null();
-    char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.y, d.m, d.d);
-    return json_string(buf);
+static void put(jw *w, const char *s, size_t n) {
+    if (w->failed) return;
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 65536;
+        while (cap < w->len + n) cap *= 2;
+        char *p = realloc(w->data, cap);
+        if (!p) {
+            w->failed = true;
+            return;
+        }
+        w->data = p;
+        w->cap = cap;
+    }
+    memcpy(w->data + w->len, s, n);
+    w->len += n;
 }
 
-static json_t *strs(const cd_strs *l) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < l->n; i++) json_array_append_new(a, json_string(l->items[i]));
-    return a;
+static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
+
+static void newline(jw *w) {
+    static const char spaces[] = "                                ";
+    if (w->compact) return;
+    put(w, "\n", 1);
+    put(w, spaces, (size_t)(2 * w->depth) < sizeof spaces - 1 ? (size_t)(2 * w->depth) : sizeof spaces - 1);
+}
+
+static int jansson_sink(const char *buf, size_t n, void *data) {
+    put(data, buf, n);
+    return 0;
+}
+
+static void string(jw *w, const char *s) {
+    size_t n = strlen(s);
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++) {
+        unsigned char c = (unsigned char)s[i];
+        plain = c >= 0x20 && c != '"' && c != '\\';
+    }
+    if (plain) {
+        put(w, "\"", 1);
+        put(w, s, n);
+        put(w, "\"", 1);
+        return;
+    }
+    json_t *v = json_stringn(s, n);
+    if (!v || json_dump_callback(v, jansson_sink, w, JSON_ENCODE_ANY) != 0) w->failed = true;
+    json_decref(v);
+}
+
+/* Start the next member or element at the current level. */
+static void next(jw *w) {
+    if (!w->first[w->depth]) put(w, ",", 1);
+    w->first[w->depth] = false;
+    newline(w);
+}
+
+static void key(jw *w, const char *k) {
+    next(w);
+    string(w, k);
+    put(w, w->compact ? ":" : ": ", w->compact ? 1 : 2);
+}
+
+static void open_(jw *w, char c) {
+    put(w, &c, 1);
+    if (w->depth + 1 >= JW_MAX_DEPTH) {
+        w->failed = true;
+        return;
+    }
+    w->first[++w->depth] = true;
+}
+
+static void close_(jw *w, char c) {
+    bool empty = w->first[w->depth];
+    w->depth--;
+    if (!empty) newline(w);
+    put(w, &c, 1);
+}
+
+static void str_or_null(jw *w, const char *s) {
+    if (s) string(w, s);
+    else puts_(w, "null");
+}
+
+static void integer(jw *w, long long v) {
+    char buf[32];
+    put(w, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v));
+}
+
+static void date_or_null(jw *w, cd_date d) {
+    if (!d.y) {
+        puts_(w, "null");
+        return;
+    }
+    char buf[24];
+    snprintf(buf, sizeof buf, "\"%04d-%02d-%02d\"", d.y, d.m, d.d);
+    puts_(w, buf);
+}
+
+static void strs(jw *w, const cd_strs *l) {
+    open_(w, '[');
+    for (size_t i = 0; i < l->n; i++) {
+        next(w);
+        string(w, l->items[i]);
+    }
+    close_(w, ']');
 }
 
 static const char *agency_kind_name(cd_agency_kind k) {
     return k == CD_AGENCY_GROUP ? "group" : k == CD_AGENCY_ROLE ? "role" : "agency";
 }
 
-static json_t *agencies(const cd_agency_list *l) {
-    json_t *a = json_array();
+static void agencies(jw *w, const cd_agency_list *l) {
+    open_(w, '[');
     for (size_t i = 0; i < l->n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(l->items[i].name));
-        json_object_set_new(o, "raw", json_string(l->items[i].raw));
-        json_object_set_new(o, "kind", json_string(agency_kind_name(l->items[i].kind)));
-        json_array_append_new(a, o);
+        next(w);
+        open_(w, '{');
+        key(w, "name");
+        string(w, l->items[i].name);
+        key(w, "raw");
+        string(w, l->items[i].raw);
+        key(w, "kind");
+        string(w, agency_kind_name(l->items[i].kind));
+        close_(w, '}');
     }
-    return a;
+    close_(w, ']');
 }
 
-static json_t *lines(int first, int last) {
-    json_t *a = json_array();
-    json_array_append_new(a, json_integer(first));
-    json_array_append_new(a, json_integer(last));
-    return a;
+static void lines(jw *w, int first, int last) {
+    open_(w, '[');
+    next(w);
+    integer(w, first);
+    next(w);
+    integer(w, last);
+    close_(w, ']');
 }
 
-static json_t *docrefs(const cd_docrefs *r) {
-    json_t *a = json_array();
+static void docrefs(jw *w, const cd_docrefs *r) {
+    open_(w, '[');
     for (size_t i = 0; i < r->n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "kind", str_or_null(r->items[i].kind));
-        json_object_set_new(o, "number", str_or_null(r->items[i].number));
-        json_object_set_new(o, "date", date_or_null(r->items[i].date));
-        json_array_append_new(a, o);
+        next(w);
+        open_(w, '{');
+        key(w, "kind");
+        str_or_null(w, r->items[i].kind);
+        key(w, "number");
+        str_or_null(w, r->items[i].number);
+        key(w, "date");
+        date_or_null(w, r->items[i].date);
+        close_(w, '}');
     }
-    return a;
+    close_(w, ']');
 }
 
-static json_t *deadline(const cd_deadline *d) {
-    if (!d) return json_null();
-    json_t *o = json_object();
-    json_object_set_new(o, "raw", json_string(d->raw));
-    json_object_set_new(o, "kind", json_string(cd_deadline_kind_name(d->kind)));
-    json_object_set_new(o, "start", date_or_null(d->start));
-    json_object_set_new(o, "end", date_or_null(d->end));
-    if (d->kind == CD_DL_RECURRING) json_object_set_new(o, "recurrence", str_or_null(d->recurrence));
-    return o;
+static void deadline(jw *w, const cd_deadline *d) {
+    if (!d) {
+        puts_(w, "null");
+        return;
+    }
+    open_(w, '{');
+    key(w, "raw");
+    string(w, d->raw);
+    key(w, "kind");
+    string(w, cd_deadline_kind_name(d->kind));
+    key(w, "start");
+    date_or_null(w, d->start);
+    key(w, "end");
+    date_or_null(w, d->end);
+    if (d->kind == CD_DL_RECURRING) {
+        key(w, "recurrence");
+        str_or_null(w, d->recurrence);
+    }
+    close_(w, '}');
 }
 
-static json_t *document(const cd_document *doc) {
+static void document(jw *w, const cd_document *doc) {
     const cd_meta *m = &doc->meta;
-    json_t *o = json_object();
-    json_object_set_new(o, "kind", json_string(m->kind ? m->kind : "other"));
-    json_object_set_new(o, "kind_label", str_or_null(m->kind_label));
-    json_object_set_new(o, "number", str_or_null(m->number));
-    json_object_set_new(o, "issuer", str_or_null(m->issuer));
-    json_object_set_new(o, "place", str_or_null(m->place));
-    json_object_set_new(o, "date", date_or_null(m->date));
-    json_object_set_new(o, "year", m->year ? json_integer(m->year) : json_null());
-    json_object_set_new(o, "title", str_or_null(m->title));
-    json_t *signer = json_object();
-    json_object_set_new(signer, "title", str_or_null(m->signer_title));
-    json_object_set_new(signer, "name", str_or_null(m->signer_name));
-    json_object_set_new(o, "signer", signer);
-    json_object_set_new(o, "references", docrefs(&m->references));
-    json_object_set_new(o, "replaces", docrefs(&m->replaces));
-    json_object_set_new(o, "recipients", strs(&m->recipients));
-    return o;
+    open_(w, '{');
+    key(w, "kind");
+    string(w, m->kind ? m->kind : "other");
+    key(w, "kind_label");
+    str_or_null(w, m->kind_label);
+    key(w, "number");
+    str_or_null(w, m->number);
+    key(w, "issuer");
+    str_or_null(w, m->issuer);
+    key(w, "place");
+    str_or_null(w, m->place);
+    key(w, "date");
+    date_or_null(w, m->date);
+    key(w, "year");
+    if (m->year) integer(w, m->year);
+    else puts_(w, "null");
+    key(w, "title");
+    str_or_null(w, m->title);
+    key(w, "signer");
+    open_(w, '{');
+    key(w, "title");
+    str_or_null(w, m->signer_title);
+    key(w, "name");
+    str_or_null(w, m->signer_name);
+    close_(w, '}');
+    key(w, "references");
+    docrefs(w, &m->references);
+    key(w, "replaces");
+    docrefs(w, &m->replaces);
+    key(w, "recipients");
+    strs(w, &m->recipients);
+    close_(w, '}');
 }
 
-static json_t *task(const cd_task *t) {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(t->id));
-    json_object_set_new(o, "number", json_string(t->number));
-    json_object_set_new(o, "section", strs(&t->section));
-    json_object_set_new(o, "text", json_string(t->text));
-    json_object_set_new(o, "lead", agencies(&t->lead));
-    json_object_set_new(o, "support", agencies(&t->support));
-    json_object_set_new(o, "direction", strs(&t->direction));
-    json_object_set_new(o, "output", str_or_null(t->output));
-    json_object_set_new(o, "deadline", deadline(t->deadline));
-    json_object_set_new(o, "assigned_by", str_or_null(t->assigned_by));
-    json_object_set_new(o, "note", str_or_null(t->note));
-    json_object_set_new(o, "lines", lines(t->first_line, t->last_line));
-    return o;
+static void task(jw *w, const cd_task *t) {
+    open_(w, '{');
+    key(w, "id");
+    string(w, t->id);
+    key(w, "number");
+    string(w, t->number);
+    key(w, "section");
+    strs(w, &t->section);
+    key(w, "text");
+    string(w, t->text);
+    key(w, "lead");
+    agencies(w, &t->lead);
+    key(w, "support");
+    agencies(w, &t->support);
+    key(w, "direction");
+    strs(w, &t->direction);
+    key(w, "output");
+    str_or_null(w, t->output);
+    key(w, "deadline");
+    deadline(w, t->deadline);
+    key(w, "assigned_by");
+    str_or_null(w, t->assigned_by);
+    key(w, "note");
+    str_or_null(w, t->note);
+    key(w, "lines");
+    lines(w, t->first_line, t->last_line);
+    close_(w, '}');
 }
 
-static json_t *indicator(const cd_indicator *ind) {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(ind->id));
-    json_object_set_new(o, "number", str_or_null(ind->number));
-    json_object_set_new(o, "section", strs(&ind->section));
-    json_object_set_new(o, "name", str_or_null(ind->name));
-    json_object_set_new(o, "unit", str_or_null(ind->unit));
-    json_object_set_new(o, "target", str_or_null(ind->target));
-    json_object_set_new(o, "lead", agencies(&ind->lead));
-    json_object_set_new(o, "lines", lines(ind->first_line, ind->last_line));
-    return o;
+static void indicator(jw *w, const cd_indicator *ind) {
+    open_(w, '{');
+    key(w, "id");
+    string(w, ind->id);
+    key(w, "number");
+    str_or_null(w, ind->number);
+    key(w, "section");
+    strs(w, &ind->section);
+    key(w, "name");
+    str_or_null(w, ind->name);
+    key(w, "unit");
+    str_or_null(w, ind->unit);
+    key(w, "target");
+    str_or_null(w, ind->target);
+    key(w, "lead");
+    agencies(w, &ind->lead);
+    key(w, "lines");
+    lines(w, ind->first_line, ind->last_line);
+    close_(w, '}');
 }
 
-int cd_emit_json(const cd_document *doc, FILE *out) {
-    json_t *root = json_object();
-    json_object_set_new(root, "schema", json_string(CD_SCHEMA));
-    json_t *src = json_object();
-    json_object_set_new(src, "path", json_string(doc->path));
-    json_object_set_new(src, "sha256", json_string(doc->sha256));
-    json_object_set_new(src, "bytes", json_integer((json_int_t)doc->n_bytes));
-    json_object_set_new(src, "encoding", str_or_null(doc->encoding));
-    json_object_set_new(src, "format", str_or_null(doc->format));
-    json_object_set_new(root, "source", src);
-    json_object_set_new(root, "document", document(doc));
-    json_t *tasks = json_array();
-    for (size_t i = 0; i < doc->n_tasks; i++) json_array_append_new(tasks, task(&doc->tasks[i]));
-    json_object_set_new(root, "tasks", tasks);
-    json_t *inds = json_array();
-    for (size_t i = 0; i < doc->n_indicators; i++) json_array_append_new(inds, indicator(&doc->indicators[i]));
-    json_object_set_new(root, "indicators", inds);
-    json_t *diags = json_array();
+static void record(jw *w, const cd_document *doc) {
+    open_(w, '{');
+    key(w, "schema");
+    string(w, CD_SCHEMA);
+    key(w, "source");
+    open_(w, '{');
+    key(w, "path");
+    string(w, doc->path);
+    key(w, "sha256");
+    string(w, doc->sha256);
+    key(w, "bytes");
+    integer(w, (long long)doc->n_bytes);
+    key(w, "encoding");
+    str_or_null(w, doc->encoding);
+    key(w, "format");
+    str_or_null(w, doc->format);
+    close_(w, '}');
+    key(w, "document");
+    document(w, doc);
+    key(w, "tasks");
+    open_(w, '[');
+    for (size_t i = 0; i < doc->n_tasks; i++) {
+        next(w);
+        task(w, &doc->tasks[i]);
+    }
+    close_(w, ']');
+    key(w, "indicators");
+    open_(w, '[');
+    for (size_t i = 0; i < doc->n_indicators; i++) {
+        next(w);
+        indicator(w, &doc->indicators[i]);
+    }
+    close_(w, ']');
+    key(w, "diagnostics");
+    open_(w, '[');
     for (size_t i = 0; i < doc->diags.n; i++) {
         const cd_diag *d = &doc->diags.items[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "severity", json_string(cd_severity_name(d->severity)));
-        json_object_set_new(o, "code", json_string(d->code));
-        json_object_set_new(o, "message", json_string(d->message));
-        json_object_set_new(o, "line", d->line ? json_integer(d->line) : json_null());
-        json_array_append_new(diags, o);
+        next(w);
+        open_(w, '{');
+        key(w, "severity");
+        string(w, cd_severity_name(d->severity));
+        key(w, "code");
+        string(w, d->code);
+        key(w, "message");
+        string(w, d->message);
+        key(w, "line");
+        if (d->line) integer(w, d->line);
+        else puts_(w, "null");
+        close_(w, '}');
     }
-    json_object_set_new(root, "diagnostics", diags);
-    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (rc != 0 || fputc('\n', out) == EOF) return CD_EXIT_INTERNAL;
-    return CD_EXIT_OK;
+    close_(w, ']');
+    close_(w, '}');
+    put(w, "\n", 1);
 }
+
+static int dump(const cd_document *doc, FILE *out, bool compact) {
+    jw w = {.compact = compact};
+    w.first[0] = true;
+    record(&w, doc);
+    bool ok = !w.failed && fwrite(w.data, 1, w.len, out) == w.len;
+    free(w.data);
+    return ok ? CD_EXIT_OK : CD_EXIT_INTERNAL;
+}
+
+int cd_emit_json(const cd_document *doc, FILE *out) { return dump(doc, out, false); }
+
+/* Compact: the record on one line (jansson escapes newlines inside strings),
+ * so a line is exactly one document. */
+int cd_emit_ndjson(const cd_document *doc, FILE *out) { return dump(doc, out, true); }
