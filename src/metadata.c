@@ -52,7 +52,8 @@ static char *plain(meta_ctx *c, const cd_line *ln) {
         if (ch == ' ' && (!b.len || b.data[b.len - 1] == ' ')) continue;
         cd_buf_addc(&b, ch);
     }
-    while (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = 0;
+    while (b.len && b.data[b.len - 1] == ' ')
+        b.data[--b.len] = 0;
     return cd_buf_str(&b);
 }
 
@@ -64,10 +65,13 @@ static char **cells_of(meta_ctx *c, const cd_line *ln, size_t *n) {
     const char *p = ln->text, *end = ln->text + ln->len;
     while (p <= end) {
         const char *q = p;
-        while (q < end && *q != '|' && *q != '\t') q++;
+        while (q < end && *q != '|' && *q != '\t')
+            q++;
         const char *s = p, *e = q;
-        while (s < e && *s == ' ') s++;
-        while (e > s && e[-1] == ' ') e--;
+        while (s < e && *s == ' ')
+            s++;
+        while (e > s && e[-1] == ' ')
+            e--;
         if (e > s) {
             out = cd_arena_grow(c->a, out, sizeof *out, *n, *n + 1);
             out[(*n)++] = cd_arena_strndup(c->a, s, (size_t)(e - s));
@@ -125,7 +129,8 @@ static size_t header_end(meta_ctx *c) {
         if (is_blank(ln)) continue;
         if (search(c, "preamble", ln->text, &m) && !(after_kind && search(c, "title-not-preamble", ln->text, &m)))
             return i;
-        if (anchor != SIZE_MAX && search(c, "request-intro", ln->text, &m)) return i; /* "Chủ tịch UBND tỉnh yêu cầu:" */
+        if (anchor != SIZE_MAX && search(c, "request-intro", ln->text, &m))
+            return i; /* "Chủ tịch UBND tỉnh yêu cầu:" */
         after_kind = bare_kind_heading(c, ln);
     }
     return anchor == SIZE_MAX ? 0 : limit;
@@ -269,13 +274,14 @@ static void find_kind_title(meta_ctx *c, size_t end) {
                 continue;
             }
             bool title_line = !any && search(c, "title-not-preamble", t, &m);
-            if ((search(c, "preamble", t, &m) && !title_line) || search(c, "authority", t, &m) || search(c, "number", t, &m) ||
-                search(c, "dateline", t, &m) || search(c, "recipients", t, &m) || search(c, "motto", t, &m))
+            if ((search(c, "preamble", t, &m) && !title_line) || search(c, "authority", t, &m) ||
+                search(c, "number", t, &m) || search(c, "dateline", t, &m) || search(c, "recipients", t, &m) ||
+                search(c, "motto", t, &m))
                 break;
             /* the body's first sentence, or mixed case after an upper-case title */
             size_t tl = strlen(t);
-            if (any && (strchr(".;:", t[tl - 1]) || (cd_text_all_caps(title.data, title.len) &&
-                                                     !cd_text_all_caps(t, tl))))
+            if (any &&
+                (strchr(".;:", t[tl - 1]) || (cd_text_all_caps(title.data, title.len) && !cd_text_all_caps(t, tl))))
                 break;
             if (any) cd_buf_addc(&title, ' ');
             cd_buf_adds(&title, t);
@@ -464,11 +470,12 @@ static void find_recipients(meta_ctx *c) {
             }
             cd_strs_push(c->a, &doc->meta.recipients, cd_arena_strndup(c->a, s, n));
             any = true;
-        trim_last: {
+        trim_last : {
             cd_strs *l = &doc->meta.recipients;
             char *last = (char *)l->items[l->n - 1];
             size_t ll = strlen(last);
-            while (ll && strchr(" ;,.", last[ll - 1])) last[--ll] = 0;
+            while (ll && strchr(" ;,.", last[ll - 1]))
+                last[--ll] = 0;
         }
         }
         return;
@@ -492,19 +499,20 @@ static void from_caption(meta_ctx *c, int *caption_year) {
             meta->number = num;
             meta->number_line = ln->src;
             cd_diag_add(&doc->diags, CD_SEV_INFO, "metadata-from-caption", doc->path, ln->src,
-                        "no header block: number %s taken from the appendix caption", num);
+                        "the header prints no number: %s taken from the appendix caption \"%s\"", num, plain(c, ln));
         }
         if (!meta->date_line && cd_date_valid(y, mo, d)) {
             set_date(&meta->date, y, mo, d);
             meta->date_line = ln->src;
             cd_diag_add(&doc->diags, CD_SEV_INFO, "metadata-from-caption", doc->path, ln->src,
-                        "no dateline: date %04d-%02d-%02d taken from the appendix caption", y, mo, d);
+                        "no dateline: date %04d-%02d-%02d taken from the appendix caption \"%s\"", y, mo, d,
+                        plain(c, ln));
         } else if (meta->date.y && cd_date_valid(y, mo, d) &&
                    (meta->date.y != y || meta->date.m != mo || meta->date.d != d) && meta->number && num &&
                    !strcmp(num, meta->number)) {
             cd_diag_add(&doc->diags, CD_SEV_WARNING, "date-mismatch", doc->path, ln->src,
-                        "dateline says %04d-%02d-%02d, the attached caption says %04d-%02d-%02d", meta->date.y,
-                        meta->date.m, meta->date.d, y, mo, d);
+                        "dateline (line %d) says %04d-%02d-%02d, the attachment's caption says %04d-%02d-%02d: \"%s\"",
+                        meta->date_line, meta->date.y, meta->date.m, meta->date.d, y, mo, d, plain(c, ln));
         }
     }
 }
@@ -526,7 +534,7 @@ int cd_metadata(cd_document *doc, const cd_options *opt) {
     find_signer(&c);
     find_references(&c, end);
     find_recipients(&c);
-    int y = title_year(&c, doc->meta.title);
+    int y = doc->meta.title_year = title_year(&c, doc->meta.title);
     if (!y) y = doc->meta.date.y;
     if (!y) y = dateline_year;
     if (!y) y = caption_year;

@@ -19,10 +19,10 @@
 /* Exit codes of the CLI, also returned by pipeline stages. */
 enum {
     CD_EXIT_OK = 0,
-    CD_EXIT_STRICT = 1,   /* the document had error diagnostics under --strict */
+    CD_EXIT_STRICT = 1, /* the document had error diagnostics under --strict */
     CD_EXIT_USAGE = 2,
-    CD_EXIT_INPUT = 3,    /* input unreadable or undecodable */
-    CD_EXIT_RULES = 4,    /* rule file invalid */
+    CD_EXIT_INPUT = 3, /* input unreadable or undecodable */
+    CD_EXIT_RULES = 4, /* rule file invalid */
     CD_EXIT_INTERNAL = 5,
 };
 
@@ -44,10 +44,10 @@ enum {
 };
 
 typedef struct cd_line {
-    char *text;  /* NUL-terminated; normalize rewrites it */
+    char *text; /* NUL-terminated; normalize rewrites it */
     size_t len;
-    int src;     /* 1-based line in the source file */
-    int indent;  /* leading spaces in the source (tabs count 4) */
+    int src;    /* 1-based line in the source file */
+    int indent; /* leading spaces in the source (tabs count 4) */
     unsigned flags;
     /* footnote number of a footnote body, 0 otherwise */
     int footnote;
@@ -60,7 +60,7 @@ typedef struct cd_agency {
     const char *name; /* canonical */
     const char *raw;  /* as printed, markup removed */
     cd_agency_kind kind;
-    bool known;       /* found in the gazetteer (unknown-agency otherwise) */
+    bool known; /* found in the gazetteer (unknown-agency otherwise) */
 } cd_agency;
 
 typedef struct cd_agency_list {
@@ -70,8 +70,16 @@ typedef struct cd_agency_list {
 
 /* ---- deadlines ---- */
 typedef enum {
-    CD_DL_DATE, CD_DL_MONTH, CD_DL_QUARTER, CD_DL_HALF, CD_DL_YEAR, CD_DL_RANGE,
-    CD_DL_ONGOING, CD_DL_RECURRING, CD_DL_EVENT, CD_DL_UNKNOWN,
+    CD_DL_DATE,
+    CD_DL_MONTH,
+    CD_DL_QUARTER,
+    CD_DL_HALF,
+    CD_DL_YEAR,
+    CD_DL_RANGE,
+    CD_DL_ONGOING,
+    CD_DL_RECURRING,
+    CD_DL_EVENT,
+    CD_DL_UNKNOWN,
 } cd_deadline_kind;
 
 typedef struct cd_date {
@@ -97,7 +105,11 @@ typedef enum {
 } cd_block_kind;
 
 typedef enum {
-    CD_LABEL_NONE, CD_LABEL_ROMAN, CD_LABEL_ARABIC, CD_LABEL_DOTTED, CD_LABEL_LETTER,
+    CD_LABEL_NONE,
+    CD_LABEL_ROMAN,
+    CD_LABEL_ARABIC,
+    CD_LABEL_DOTTED,
+    CD_LABEL_LETTER,
     CD_LABEL_UPPER,   /* "A", "B" section letters */
     CD_LABEL_QUARTER, /* "QUÝ I/2026" */
     CD_LABEL_PART,    /* "PHẦN I", "Phụ lục I" */
@@ -105,9 +117,18 @@ typedef enum {
 } cd_label_kind;
 
 typedef enum {
-    CD_FIELD_NONE, CD_FIELD_NUMBER, CD_FIELD_TEXT, CD_FIELD_LEAD, CD_FIELD_SUPPORT,
-    CD_FIELD_DEADLINE, CD_FIELD_OUTPUT, CD_FIELD_ASSIGNED_BY, CD_FIELD_NOTE, CD_FIELD_DIRECTION,
-    CD_FIELD_UNIT, CD_FIELD_TARGET,
+    CD_FIELD_NONE,
+    CD_FIELD_NUMBER,
+    CD_FIELD_TEXT,
+    CD_FIELD_LEAD,
+    CD_FIELD_SUPPORT,
+    CD_FIELD_DEADLINE,
+    CD_FIELD_OUTPUT,
+    CD_FIELD_ASSIGNED_BY,
+    CD_FIELD_NOTE,
+    CD_FIELD_DIRECTION,
+    CD_FIELD_UNIT,
+    CD_FIELD_TARGET,
     CD_FIELD__COUNT
 } cd_field_kind;
 
@@ -115,16 +136,16 @@ typedef struct cd_table cd_table;
 
 typedef struct cd_block {
     cd_block_kind kind;
-    int first, last;        /* source line numbers (1-based), inclusive */
-    const char *label;      /* "1.1", "a", "I" — no trailing dot; "" if none */
+    int first, last;   /* source line numbers (1-based), inclusive */
+    const char *label; /* "1.1", "a", "I" — no trailing dot; "" if none */
     cd_label_kind label_kind;
-    int depth;              /* components of a dotted label: "1.1" -> 2 */
-    const char *text;       /* item text without its label; paragraph text */
-    bool emphasised;        /* bold or '#' heading markup */
-    cd_field_kind field;    /* CD_BLOCK_FIELD: which field */
+    int depth;           /* components of a dotted label: "1.1" -> 2 */
+    const char *text;    /* item text without its label; paragraph text */
+    bool emphasised;     /* bold or '#' heading markup */
+    cd_field_kind field; /* CD_BLOCK_FIELD: which field */
     /* CD_BLOCK_ROW: one cell per column of its table (NULL = empty) */
     const char **cells;
-    int *cell_last;         /* last source line contributing to each cell */
+    int *cell_last; /* last source line contributing to each cell */
     cd_table *table;
 } cd_block;
 
@@ -185,6 +206,7 @@ typedef struct cd_meta {
     const char *place;
     cd_date date;
     int year;
+    int title_year; /* the single year the title names; 0 if none (deadline-outside-year) */
     const char *title;
     const char *signer_title, *signer_name;
     cd_docrefs references, replaces;
@@ -217,7 +239,7 @@ typedef struct cd_document {
 } cd_document;
 
 /* Calendar arithmetic shared by the stages that read dates. */
-int cd_days_in_month(int y, int m); /* m in 1..12 */
+int cd_days_in_month(int y, int m);      /* m in 1..12 */
 bool cd_date_valid(int y, int m, int d); /* a real day of a year 1900-2200 */
 /* The value of a Roman numeral ("VII" -> 7); 0 when s is not one. */
 int cd_roman_value(const char *s, size_t n);
