@@ -12,10 +12,12 @@
  * so a line costs one allocation (its result), none when it is unchanged. */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 /* A run of bold lines longer than this is a stray "**", not an emphasised
  * heading: the longest real bold block seen is a three-line title (seed 002,
@@ -30,9 +32,9 @@
 
 typedef struct scratch {
     cd_arena *arena;
-    UChar *u, *v;   /* UTF-16 work buffers, cap16 units each */
+    UChar *u, *v; /* UTF-16 work buffers, cap16 units each */
     int32_t cap16;
-    char *out;      /* UTF-8 result, 3 * cap16 + 1 bytes */
+    char *out; /* UTF-8 result, 3 * cap16 + 1 bytes */
     size_t len8;
 } scratch;
 
@@ -108,26 +110,33 @@ static size_t fix_spaces_ascii(const char *s, size_t n, char *out) {
  * ("quý").  Tones in order: grave, acute, hook above, tilde, dot below;
  * [0] lower case, [1] upper case.  Orthography, not vocabulary. */
 typedef struct tone_pair {
-    UChar first[2];              /* o / u */
+    UChar first[2]; /* o / u */
     UChar first_toned[2][5];
-    UChar second[2];             /* a / e / y */
+    UChar second[2]; /* a / e / y */
     UChar second_toned[2][5];
-    bool after_q_is_consonant;   /* "qu": the u is part of the initial */
+    bool after_q_is_consonant; /* "qu": the u is part of the initial */
 } tone_pair;
 
 static const tone_pair k_tone_pairs[] = {
-    {{'o', 'O'}, {{0xF2, 0xF3, 0x1ECF, 0xF5, 0x1ECD}, {0xD2, 0xD3, 0x1ECE, 0xD5, 0x1ECC}},
-     {'a', 'A'}, {{0xE0, 0xE1, 0x1EA3, 0xE3, 0x1EA1}, {0xC0, 0xC1, 0x1EA2, 0xC3, 0x1EA0}}, false},
-    {{'o', 'O'}, {{0xF2, 0xF3, 0x1ECF, 0xF5, 0x1ECD}, {0xD2, 0xD3, 0x1ECE, 0xD5, 0x1ECC}},
-     {'e', 'E'}, {{0xE8, 0xE9, 0x1EBB, 0x1EBD, 0x1EB9}, {0xC8, 0xC9, 0x1EBA, 0x1EBC, 0x1EB8}}, false},
-    {{'u', 'U'}, {{0xF9, 0xFA, 0x1EE7, 0x169, 0x1EE5}, {0xD9, 0xDA, 0x1EE6, 0x168, 0x1EE4}},
-     {'y', 'Y'}, {{0x1EF3, 0xFD, 0x1EF7, 0x1EF9, 0x1EF5}, {0x1EF2, 0xDD, 0x1EF6, 0x1EF8, 0x1EF4}}, true},
+    {{'o', 'O'},
+     {{0xF2, 0xF3, 0x1ECF, 0xF5, 0x1ECD}, {0xD2, 0xD3, 0x1ECE, 0xD5, 0x1ECC}},
+     {'a', 'A'},
+     {{0xE0, 0xE1, 0x1EA3, 0xE3, 0x1EA1}, {0xC0, 0xC1, 0x1EA2, 0xC3, 0x1EA0}},
+     false},
+    {{'o', 'O'},
+     {{0xF2, 0xF3, 0x1ECF, 0xF5, 0x1ECD}, {0xD2, 0xD3, 0x1ECE, 0xD5, 0x1ECC}},
+     {'e', 'E'},
+     {{0xE8, 0xE9, 0x1EBB, 0x1EBD, 0x1EB9}, {0xC8, 0xC9, 0x1EBA, 0x1EBC, 0x1EB8}},
+     false},
+    {{'u', 'U'},
+     {{0xF9, 0xFA, 0x1EE7, 0x169, 0x1EE5}, {0xD9, 0xDA, 0x1EE6, 0x168, 0x1EE4}},
+     {'y', 'Y'},
+     {{0x1EF3, 0xFD, 0x1EF7, 0x1EF9, 0x1EF5}, {0x1EF2, 0xDD, 0x1EF6, 0x1EF8, 0x1EF4}},
+     true},
 };
 
 /* A letter or a combining mark: the syllable goes on. */
-static bool continues_word(UChar c) {
-    return u_isalpha(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
-}
+static bool continues_word(UChar c) { return u_isalpha(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
 
 /* A vowel letter, whatever its diacritics (base letter of the NFD form). */
 static bool is_vowel(UChar c) {
@@ -163,7 +172,7 @@ static void fix_tones16(UChar *s, int32_t n) {
             if (i >= 2) {
                 UChar pp = s[i - 2];
                 if (tp->after_q_is_consonant && (pp == 'q' || pp == 'Q')) break; /* quý */
-                if (is_vowel(pp)) break; /* not the start of the nucleus */
+                if (is_vowel(pp)) break;                                         /* not the start of the nucleus */
             }
             s[i - 1] = tp->first_toned[first_case][tone];
             s[i] = tp->second[second_case];
@@ -172,17 +181,94 @@ static void fix_tones16(UChar *s, int32_t n) {
     }
 }
 
+/* The first vowels (o, u: either case) after which c is a toned second vowel
+ * that fix_tones16 may act on, as a bit set: 1 = after o, 2 = after u. */
+static unsigned second_toned_after(UChar32 c) {
+    unsigned after = 0;
+    for (size_t p = 0; p < sizeof k_tone_pairs / sizeof *k_tone_pairs; p++)
+        for (int k = 0; k < 2; k++)
+            for (int t = 0; t < 5; t++)
+                if (k_tone_pairs[p].second_toned[k][t] == c) after |= k_tone_pairs[p].first[0] == 'o' ? 1u : 2u;
+    return after;
+}
+
 /* ------------------------------------------------------------------ core */
+
+/* Would core leave s[0..n) exactly as it is?  True when the spaces are
+ * already single ASCII spaces (none at the ends, none beside a tab), there
+ * is no control, odd or zero-width space, every character is NFC_QC=Yes with
+ * combining class 0 (so the text is NFC: Unicode's quick check), and no
+ * toned a/e/y follows an o/u (the only place fix_tones16 acts).  Most lines
+ * of a directive are like this; checking costs one pass over the UTF-8 and
+ * saves the round trip through UTF-16.  The input is valid UTF-8 (cd_read). */
+/* Characters below this are classified once into a table: Vietnamese text
+ * lives in Latin-1, Latin Extended and Latin Extended Additional (U+1Exx). */
+#define CLEAN_TABLE_END 0x2100
+
+/* bit 0: plain; bit 1: toned second vowel after o; bit 2: after u */
+static unsigned char clean_table[CLEAN_TABLE_END];
+static pthread_once_t clean_table_once = PTHREAD_ONCE_INIT;
+
+static bool plain_char(UChar32 c) {
+    if (c <= 0xFFFF && (is_space_like((UChar)c) || is_zero_width((UChar)c))) return false;
+    return u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(c) == 0;
+}
+
+static void build_clean_table(void) {
+    for (UChar32 c = 0x80; c < CLEAN_TABLE_END; c++)
+        clean_table[c] = (unsigned char)((plain_char(c) ? 1u : 0u) | second_toned_after(c) << 1);
+}
+
+static bool already_clean(const char *s, size_t n) {
+    pthread_once(&clean_table_once, build_clean_table);
+    if (!n) return true;
+    if (s[0] == ' ' || s[n - 1] == ' ') return false;
+    UChar32 prev = 0, prev2 = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b < 0x80) {
+            if (b == ' ' && (prev == ' ' || prev == '\t' || (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))))
+                return false;
+            if ((b < 0x20 && b != '\t') || b == 0x7F) return false;
+            if (b == '\t' && prev == ' ') return false;
+            prev2 = prev;
+            prev = b;
+            i++;
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT_UNSAFE(s, i, c);
+        unsigned cls = c < CLEAN_TABLE_END ? clean_table[c] : plain_char(c) ? 1 : 0;
+        if (!(cls & 1)) return false;
+        if (((cls & 2) && (prev == 'o' || prev == 'O')) || ((cls & 4) && (prev == 'u' || prev == 'U'))) {
+            /* an ASCII letter next closes the syllable ("hoàn"): the mark stays */
+            unsigned char next = i < n ? (unsigned char)s[i] : 0;
+            bool closed = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z');
+            bool after_q = (cls & 4) && (prev2 == 'q' || prev2 == 'Q'); /* "quý": the u is consonant */
+            if (!closed && !after_q) return false;
+        }
+        prev2 = prev;
+        prev = c;
+    }
+    return true;
+}
 
 /* Spaces + NFC + tone marks of s[0..n).  The result is sc->out / sc->len8,
  * valid until the next call. */
 static void core(scratch *sc, const char *s, size_t n) {
     bool ascii = true;
-    for (size_t i = 0; i < n && ascii; i++) ascii = (unsigned char)s[i] < 0x80;
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
     scratch_reserve(sc, (int32_t)n + 1, 0);
     if (ascii) { /* already NFC, no tone marks: spaces only */
         sc->len8 = fix_spaces_ascii(s, n, sc->out);
         sc->out[sc->len8] = 0;
+        return;
+    }
+    if (already_clean(s, n)) {
+        memcpy(sc->out, s, n);
+        sc->out[n] = 0;
+        sc->len8 = n;
         return;
     }
     UErrorCode err = U_ZERO_ERROR;
@@ -248,15 +334,17 @@ static bool has_content(const char *s, size_t n) {
 /* Record a segment of a line, inside bold or not, if it has content. */
 static void note_segment(bool in_bold, const char *s, size_t n, bool *any_bold, bool *any_plain) {
     if (!has_content(s, n)) return;
-    if (in_bold) *any_bold = true;
-    else *any_plain = true;
+    if (in_bold)
+        *any_bold = true;
+    else
+        *any_plain = true;
 }
 
 /* Strip the bold marks of t, toggling bs->open at each; *bold says whether
  * every content segment of the line was inside bold.  Returns t itself when
  * it has no marks. */
-static const char *strip_bold(const markup *mk, bold_state *bs, const char *t, size_t n, size_t *out_len,
-                              bool *bold, cd_arena *a) {
+static const char *strip_bold(const markup *mk, bold_state *bs, const char *t, size_t n, size_t *out_len, bool *bold,
+                              cd_arena *a) {
     bool any_bold = false, any_plain = false;
     cd_buf b;
     cd_buf_init(&b, a);
@@ -290,8 +378,8 @@ static bool group_text(const cd_match *m, const char *name, const char **s, size
 
 /* Classify and strip the markup of one clean line t (NUL-terminated, in the
  * arena).  Returns the new text (t when nothing changed). */
-static const char *apply_markup(const markup *mk, cd_line *ln, bold_state *bs, const char *t, size_t n,
-                                size_t *out_len, cd_arena *a) {
+static const char *apply_markup(const markup *mk, cd_line *ln, bold_state *bs, const char *t, size_t n, size_t *out_len,
+                                cd_arena *a) {
     cd_match m;
     if (mk->pipe && cd_rule_search(mk->pipe, t, n, 0, &m)) ln->flags |= CD_LINE_PIPE;
     if (mk->rule && cd_rule_search(mk->rule, t, n, 0, &m)) {
@@ -310,7 +398,8 @@ static const char *apply_markup(const markup *mk, cd_line *ln, bold_state *bs, c
         size_t num_len;
         if (group_text(&m, "n", &num, &num_len)) {
             int v = 0;
-            for (size_t i = 0; i < num_len && num[i] >= '0' && num[i] <= '9'; i++) v = v * 10 + (num[i] - '0');
+            for (size_t i = 0; i < num_len && num[i] >= '0' && num[i] <= '9'; i++)
+                v = v * 10 + (num[i] - '0');
             ln->flags |= CD_LINE_FOOTNOTE;
             ln->footnote = v;
             group_text(&m, "text", &s, &len);
@@ -349,7 +438,8 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
         core(&sc, ln->text, ln->len);
         if (!sc.len8) { /* a blank line ends a paragraph, and any bold in it */
             if (bs.open)
-                for (size_t k = bs.since; k < i; k++) doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
+                for (size_t k = bs.since; k < i; k++)
+                    doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
             bs.open = false;
             ln->flags |= CD_LINE_BLANK;
             if (ln->len) ln->text = cd_arena_strndup(a, "", 0);
@@ -376,7 +466,8 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
         }
         if (!was_open && bs.open) bs.since = i;
         if (bs.open && i + 1 - bs.since > CD_BOLD_MAX_LINES) {
-            for (size_t k = bs.since; k <= i; k++) doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
+            for (size_t k = bs.since; k <= i; k++)
+                doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
             bs.open = false;
         }
         if (!len) ln->flags |= CD_LINE_BLANK;
@@ -385,6 +476,7 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
         ln->len = len;
     }
     if (bs.open) /* a bold mark never closed: it was a stray "**" */
-        for (size_t k = bs.since; k < doc->n_lines; k++) doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
+        for (size_t k = bs.since; k < doc->n_lines; k++)
+            doc->lines[k].flags &= ~(unsigned)CD_LINE_BOLD;
     return CD_EXIT_OK;
 }
