@@ -1,6 +1,9 @@
 # chidao — see README.md. `make demo` and `make check` install what they need.
 PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto
 TEST_PKGS := cmocka
+# Debian packages the tests use directly (validators, an independent XLSX
+# reader, a PostgreSQL server for the load test).
+TEST_DEBS := deb:python3 deb:python3-jsonschema deb:python3-openpyxl deb:libxml2-utils deb:postgresql
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
@@ -16,7 +19,8 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
-.PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench
+.PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench \
+        schemas spreadsheet database batch-test
 
 all: $(BUILD)/chidao
 
@@ -39,7 +43,7 @@ deps:
 	@scripts/install-deps $(PKGS)
 
 test-deps:
-	@scripts/install-deps $(PKGS) $(TEST_PKGS) python3
+	@scripts/install-deps $(PKGS) $(TEST_PKGS) $(TEST_DEBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -53,7 +57,7 @@ demo: deps
 # same suite again under ASan+UBSan.
 check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
-	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy
+	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test
 	@$(MAKE) --no-print-directory asan
 
 unit-bins: $(TEST_BIN)
@@ -76,11 +80,28 @@ regen: $(BUILD)/chidao
 accuracy: $(BUILD)/chidao
 	@tests/accuracy.sh $(BUILD)/chidao $(SHARED)
 
+# Every sample's XML against schemas/chidao.xsd, its JSON against
+# schemas/chidao.schema.json.
+schemas: $(BUILD)/chidao
+	@tests/schemas.sh $(BUILD)/chidao
+
+# The batch workbook read back with openpyxl.
+spreadsheet: $(BUILD)/chidao
+	@tests/spreadsheet.sh $(BUILD)/chidao
+
+# The batch CSVs loaded into a throw-away PostgreSQL server.
+database: $(BUILD)/chidao
+	@tests/database.sh $(BUILD)/chidao
+
+# chidao batch: outputs, bad files, sharding, atomic writes.
+batch-test: $(BUILD)/chidao
+	@tests/batch.sh $(BUILD)/chidao
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    build/asan/chidao unit-bins-asan
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli schemas batch-test
 
 unit-bins-asan: $(TEST_BIN)
 

@@ -6,25 +6,42 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "chidao.h"
+#include "emit_csv.h"
+#include "emit_xlsx.h"
+#include "emit_xml.h"
+#include "outfile.h"
 
 static const char *usage_text =
-    "usage: chidao extract [-f json] [-o FILE] [--strict] [--repair] [--rules DIR] [FILE|-]\n"
+    "usage: chidao extract [-f FMT] [-o FILE] [--strict] [--repair] [--rules DIR] [FILE|-]\n"
+    "       chidao batch -o OUTDIR [-f FMT,...] [-j N] [--files-from FILE|-] [--shard I/N]\n"
+    "                    [--strict] [--repair] [--rules DIR] [INPUT...]\n"
     "       chidao rules test [DIR]\n"
     "       chidao debug blocks FILE\n"
     "       chidao --help | --version\n"
     "\n"
     "extract   convert one directive document (text or markdown, UTF-8) into the\n"
     "          chidao/1 JSON record (see README.md); standard input when FILE is - or absent\n"
-    "  -f FMT    output format: json (default)\n"
+    "  -f FMT    output format: json (default), xml, ndjson (one line), csv (the\n"
+    "            task table), xlsx (a workbook; needs -o or a redirected stdout)\n"
     "  -o FILE   write to FILE (atomically: a temporary file renamed) instead of stdout\n"
     "  --strict  exit 1 when the document has error diagnostics\n"
     "  --repair  replace invalid UTF-8 with U+FFFD (with a diagnostic) instead of failing\n"
     "  --rules DIR  rule directory (default: $CHIDAO_RULES, else the installed rules/)\n"
+    "batch     convert every INPUT (files; directories are walked recursively) into\n"
+    "          OUTDIR: <stem>.json / <stem>.xml per document, tasks.xlsx, the CSV\n"
+    "          tables (documents, tasks, indicators, diagnostics), documents.ndjson\n"
+    "  -f FMT,...      formats (default json): json, xml, xlsx, csv, ndjson\n"
+    "  -j N            worker threads (default: the number of cores)\n"
+    "  --files-from F  also read input paths, one per line, from F (- = stdin)\n"
+    "  --shard I/N     convert only every N-th input starting at the I-th (1-based)\n"
+    "          a file that fails is reported and the batch goes on (exit 2)\n"
     "rules test  run every inline example of the rule files in DIR\n"
     "\n"
-    "exit codes: 0 ok; 1 error diagnostics under --strict; 2 usage; 3 input unreadable\n"
-    "or undecodable; 4 rule file invalid; 5 internal error\n";
+    "exit codes: 0 ok; 1 error diagnostics under --strict; 2 usage, or (batch) some\n"
+    "inputs failed; 3 input unreadable or undecodable; 4 rule file invalid; 5 internal\n"
+    "or output error\n";
 
 static int usage_error(const char *msg) {
     fprintf(stderr, "chidao: %s\n%s", msg, usage_text);
@@ -64,11 +81,57 @@ static int cmd_rules_test(int argc, char **argv) {
     return failed ? CD_EXIT_RULES : CD_EXIT_OK;
 }
 
+/* One document in one format to an open stream. */
+static int emit(const cd_document *doc, unsigned format, FILE *out) {
+    switch (format) {
+    case CD_FMT_XML:
+        return cd_emit_xml(doc, out);
+    case CD_FMT_NDJSON:
+        return cd_emit_ndjson(doc, out);
+    case CD_FMT_CSV: {
+        cd_csv *c = cd_csv_open(NULL, out, NULL, NULL);
+        if (!c) return CD_EXIT_INTERNAL;
+        int rc = cd_csv_add(c, doc, CD_EXIT_OK);
+        int rc_close = cd_csv_close(c);
+        return rc != CD_EXIT_OK ? rc : rc_close;
+    }
+    default:
+        return cd_emit_json(doc, out);
+    }
+}
+
+/* libxlsxwriter writes a file by name: build the workbook in a temporary
+ * file, then copy it to out. */
+static int emit_xlsx(const cd_document *doc, FILE *out) {
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/chidao.xlsx", dir && *dir ? dir : "/tmp");
+    char *tmp = cd_outfile_tmp_name(path);
+    cd_xlsx *x = cd_xlsx_open(tmp, false);
+    int rc = x ? cd_xlsx_add(x, doc, CD_EXIT_OK) : CD_EXIT_INTERNAL;
+    if (x && cd_xlsx_close(x) != CD_EXIT_OK) rc = CD_EXIT_INTERNAL;
+    FILE *in = rc == CD_EXIT_OK ? fopen(tmp, "rb") : NULL;
+    if (!in) rc = CD_EXIT_INTERNAL;
+    char chunk[65536];
+    size_t n;
+    while (in && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+        if (fwrite(chunk, 1, n, out) != n) rc = CD_EXIT_INTERNAL;
+    if (in && ferror(in)) rc = CD_EXIT_INTERNAL;
+    if (in) fclose(in);
+    remove(tmp);
+    free(tmp);
+    return rc;
+}
+
 /* Write to a temporary file beside the target and rename it, so a reader
  * never sees half a file. */
-static int write_output(const cd_document *doc, const char *out_path) {
+static int write_output(const cd_document *doc, unsigned format, const char *out_path) {
     if (!out_path) {
-        int rc = cd_emit_json(doc, stdout);
+        if (format == CD_FMT_XLSX && isatty(fileno(stdout))) {
+            fprintf(stderr, "chidao: -f xlsx writes a binary workbook: give -o FILE or redirect stdout\n");
+            return CD_EXIT_USAGE;
+        }
+        int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, stdout) : emit(doc, format, stdout);
         /* closing stdout is where a full disk or a closed pipe shows */
         if (fclose(stdout) != 0 || rc != CD_EXIT_OK) {
             fprintf(stderr, "chidao: write error on standard output: %s\n", strerror(errno));
@@ -76,25 +139,21 @@ static int write_output(const cd_document *doc, const char *out_path) {
         }
         return rc;
     }
-    size_t n = strlen(out_path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) abort();
-    snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
+    cd_outfile o;
+    if (!cd_outfile_open(&o, out_path)) {
         fprintf(stderr, "chidao: %s: cannot write: %s\n", out_path, strerror(errno));
-        free(tmp);
         return CD_EXIT_INTERNAL;
     }
-    int rc = cd_emit_json(doc, f);
-    if (fclose(f) != 0) rc = CD_EXIT_INTERNAL;
-    if (rc == CD_EXIT_OK && rename(tmp, out_path) != 0) rc = CD_EXIT_INTERNAL;
+    int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, o.f) : emit(doc, format, o.f);
     if (rc != CD_EXIT_OK) {
-        fprintf(stderr, "chidao: %s: write failed: %s\n", out_path, strerror(errno));
-        remove(tmp);
+        cd_outfile_abort(&o);
+        errno = EIO;
     }
-    free(tmp);
-    return rc;
+    if (rc != CD_EXIT_OK || !cd_outfile_commit(&o)) {
+        fprintf(stderr, "chidao: %s: write failed: %s\n", out_path, strerror(errno));
+        return CD_EXIT_INTERNAL;
+    }
+    return CD_EXIT_OK;
 }
 
 static int cmd_extract(int argc, char **argv) {
@@ -105,9 +164,12 @@ static int cmd_extract(int argc, char **argv) {
         if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "--rules")) {
             if (i + 1 >= argc) return usage_error("option needs an argument");
             const char *v = argv[++i];
-            if (!strcmp(a, "-f")) format = v;
-            else if (!strcmp(a, "-o")) out_path = v;
-            else rules_dir = v;
+            if (!strcmp(a, "-f"))
+                format = v;
+            else if (!strcmp(a, "-o"))
+                out_path = v;
+            else
+                rules_dir = v;
         } else if (!strcmp(a, "--strict")) {
             opt.strict = true;
         } else if (!strcmp(a, "--repair")) {
@@ -120,7 +182,8 @@ static int cmd_extract(int argc, char **argv) {
             input = a;
         }
     }
-    if (strcmp(format, "json") != 0) return usage_error("unknown format (supported: json)");
+    unsigned fmt = cd_formats_parse(format);
+    if (!fmt || (fmt & (fmt - 1))) return usage_error("unknown format (one of: json, xml, ndjson, csv, xlsx)");
     if (!input) input = "-";
     cd_rules *rs = load_rules(rules_dir ? rules_dir : cd_rules_default_dir());
     if (!rs) return CD_EXIT_RULES;
@@ -130,10 +193,132 @@ static int cmd_extract(int argc, char **argv) {
     if (rc == CD_EXIT_OK) rc = cd_process(&doc, &opt);
     print_diags(&doc.diags, CD_SEV_ERROR);
     if (rc == CD_EXIT_OK) {
-        rc = write_output(&doc, out_path);
+        rc = write_output(&doc, fmt, out_path);
         if (rc == CD_EXIT_OK && opt.strict && cd_diags_count(&doc.diags, CD_SEV_ERROR)) rc = CD_EXIT_STRICT;
     }
     cd_document_free(&doc);
+    cd_rules_free(rs);
+    return rc;
+}
+
+/* The progress bar (stderr is a terminal): documents, throughput, ETA. */
+static void progress_bar(const cd_batch_progress *p, void *ctx) {
+    (void)ctx;
+    const int width = 30;
+    double frac = p->total ? (double)p->done / (double)p->total : 1.0;
+    int filled = (int)(frac * width);
+    double mbs = p->seconds > 0 ? (double)p->bytes_done / 1e6 / p->seconds : 0;
+    double eta = p->done ? p->seconds * (double)(p->total - p->done) / (double)p->done : 0;
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = 0;
+    fprintf(stderr, "\r[%s] %zu/%zu documents, %zu failed, %.1f MB/s, ETA %d:%02d ", bar, p->done, p->total, p->failed,
+            mbs, (int)eta / 60, (int)eta % 60);
+    fflush(stderr);
+}
+
+static bool parse_shard(const char *s, size_t *index, size_t *count) {
+    char *end;
+    unsigned long i = strtoul(s, &end, 10);
+    if (end == s || *end != '/') return false;
+    const char *n_str = end + 1;
+    unsigned long n = strtoul(n_str, &end, 10);
+    if (end == n_str || *end || n == 0 || i == 0 || i > n) return false;
+    *index = i;
+    *count = n;
+    return true;
+}
+
+static int cmd_batch(int argc, char **argv) {
+    const char *formats = "json", *outdir = NULL, *rules_dir = NULL, *files_from = NULL, *shard = NULL;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    cd_options opt = {0};
+    cd_paths inputs = {0};
+    int rc = CD_EXIT_OK;
+    for (int i = 0; i < argc && rc == CD_EXIT_OK; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "-j", 2) && a[2]) { /* "-j2", as make spells it */
+            char *end;
+            jobs = strtol(a + 2, &end, 10);
+            if (*end || jobs < 1 || jobs > 1024) rc = usage_error("-j needs a number of threads (1-1024)");
+        } else if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--rules") ||
+                   !strcmp(a, "--files-from") || !strcmp(a, "--shard")) {
+            if (i + 1 >= argc) {
+                rc = usage_error("option needs an argument");
+                break;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "-f"))
+                formats = v;
+            else if (!strcmp(a, "-o"))
+                outdir = v;
+            else if (!strcmp(a, "--rules"))
+                rules_dir = v;
+            else if (!strcmp(a, "--files-from"))
+                files_from = v;
+            else if (!strcmp(a, "--shard"))
+                shard = v;
+            else {
+                char *end;
+                jobs = strtol(v, &end, 10);
+                if (*end || jobs < 1 || jobs > 1024) rc = usage_error("-j needs a number of threads (1-1024)");
+            }
+        } else if (!strcmp(a, "--strict")) {
+            opt.strict = true;
+        } else if (!strcmp(a, "--repair")) {
+            opt.repair = true;
+        } else if (a[0] == '-' && a[1]) {
+            rc = usage_error("unknown option");
+        } else if (!cd_paths_add_input(&inputs, a)) {
+            fprintf(stderr, "chidao: %s: cannot read directory: %s\n", a, strerror(errno));
+            rc = CD_EXIT_INPUT;
+        }
+    }
+    unsigned fmt = cd_formats_parse(formats);
+    size_t shard_index = 1, shard_count = 1;
+    if (rc == CD_EXIT_OK && !outdir) rc = usage_error("batch needs -o OUTDIR");
+    if (rc == CD_EXIT_OK && !fmt) rc = usage_error("unknown format (json, xml, xlsx, csv, ndjson)");
+    if (rc == CD_EXIT_OK && shard && !parse_shard(shard, &shard_index, &shard_count))
+        rc = usage_error("--shard needs I/N with 1 <= I <= N");
+    if (rc == CD_EXIT_OK && files_from) {
+        FILE *f = strcmp(files_from, "-") ? fopen(files_from, "r") : stdin;
+        if (!f) {
+            fprintf(stderr, "chidao: %s: cannot open: %s\n", files_from, strerror(errno));
+            rc = CD_EXIT_INPUT;
+        } else {
+            cd_paths_add_lines(&inputs, f);
+            if (f != stdin) fclose(f);
+        }
+    }
+    if (rc == CD_EXIT_OK && inputs.n == 0 && !files_from) rc = usage_error("batch needs at least one INPUT");
+    cd_rules *rs = NULL;
+    if (rc == CD_EXIT_OK && !(rs = load_rules(rules_dir ? rules_dir : cd_rules_default_dir()))) rc = CD_EXIT_RULES;
+    if (rc != CD_EXIT_OK) {
+        cd_paths_free(&inputs);
+        return rc;
+    }
+    cd_paths_shard(&inputs, shard_index, shard_count);
+    opt.rules = rs;
+    bool tty = isatty(fileno(stderr));
+    cd_batch_options bo = {
+        .pipeline = &opt, .outdir = outdir, .formats = fmt, .jobs = (int)jobs, .progress = tty ? progress_bar : NULL};
+    cd_batch_result res;
+    rc = cd_batch_run(&inputs, &bo, &res);
+    const cd_batch_progress *t = &res.totals;
+    if (tty) fputc('\n', stderr);
+    for (size_t i = 0; i < res.n_failures; i++)
+        fprintf(stderr, "chidao: %s: %s\n", res.failures[i].path, res.failures[i].reason);
+    if (res.output_error) fprintf(stderr, "chidao: cannot write %s\n", res.output_error);
+    double mb = (double)t->bytes_done / 1e6;
+    fprintf(
+        stderr,
+        "chidao: batch: %zu documents (%zu converted, %zu failed), %.1f MB in %.2f s: %.1f documents/s, %.1f MB/s\n",
+        t->done, t->done - t->failed, t->failed, mb, t->seconds, t->seconds > 0 ? (double)t->done / t->seconds : 0,
+        t->seconds > 0 ? mb / t->seconds : 0);
+    if (rc == CD_EXIT_OK && opt.strict && res.errors) rc = CD_EXIT_STRICT;
+    cd_batch_result_free(&res);
+    cd_paths_free(&inputs);
     cd_rules_free(rs);
     return rc;
 }
@@ -154,7 +339,8 @@ static int cmd_debug_blocks(int argc, char **argv) {
         printf("%4d-%-4d %-7s %-3s %s%s", b->first, b->last, kinds[b->kind], b->label, b->emphasised ? "*" : "",
                b->text);
         if (b->kind == CD_BLOCK_FIELD) printf("  [field %d]", (int)b->field);
-        for (size_t c = 0; b->cells && c < b->table->n_cols; c++) printf(" |%s", b->cells[c] ? b->cells[c] : "");
+        for (size_t c = 0; b->cells && c < b->table->n_cols; c++)
+            printf(" |%s", b->cells[c] ? b->cells[c] : "");
         putchar('\n');
     }
     print_diags(&doc.diags, CD_SEV_ERROR);
@@ -175,6 +361,7 @@ int main(int argc, char **argv) {
         return CD_EXIT_OK;
     }
     if (!strcmp(cmd, "extract")) return cmd_extract(argc - 2, argv + 2);
+    if (!strcmp(cmd, "batch")) return cmd_batch(argc - 2, argv + 2);
     if (!strcmp(cmd, "debug") && argc > 2 && !strcmp(argv[2], "blocks")) return cmd_debug_blocks(argc - 3, argv + 3);
     if (!strcmp(cmd, "rules")) {
         if (argc < 3 || strcmp(argv[2], "test") != 0) return usage_error("expected 'rules test [DIR]'");

@@ -1,10 +1,11 @@
 /* pipeline.c — load a document and run the stages in order. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 #include "chidao.h"
@@ -15,11 +16,30 @@
 #include "structure.h"
 #include "validate.h"
 
+/* The display name comes from the file system, not from the decoded text,
+ * and may be any bytes; every output carries it (source.path, the CSV key),
+ * so ill-formed UTF-8 in it becomes U+FFFD. */
+static const char *utf8_name(cd_arena *a, const char *s) {
+    int32_t n = (int32_t)strlen(s);
+    cd_buf b;
+    cd_buf_init(&b, a);
+    for (int32_t i = 0; i < n;) {
+        int32_t start = i;
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            cd_buf_add(&b, "\xEF\xBF\xBD", 3);
+        else
+            cd_buf_add(&b, s + start, (size_t)(i - start));
+    }
+    return cd_buf_str(&b);
+}
+
 static void init(cd_document *doc, const char *display) {
     memset(doc, 0, sizeof *doc);
     cd_arena_init(&doc->arena);
     cd_diags_init(&doc->diags, &doc->arena);
-    doc->path = cd_arena_strdup(&doc->arena, display ? display : "-");
+    doc->path = utf8_name(&doc->arena, display ? display : "-");
 }
 
 void cd_document_init_bytes(cd_document *doc, const unsigned char *bytes, size_t n, const char *display) {
@@ -70,7 +90,9 @@ int cd_document_load(cd_document *doc, const char *path, const char *display) {
         bool stat_ok = fstat(fd, &st) == 0;
         if (!stat_ok || !S_ISREG(st.st_mode)) {
             cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "%s",
-                        !stat_ok ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+                        !stat_ok              ? strerror(errno)
+                        : S_ISDIR(st.st_mode) ? "is a directory"
+                                              : "not a regular file");
             close(fd);
             return CD_EXIT_INPUT;
         }
@@ -116,8 +138,8 @@ static void check_invariants(const cd_document *doc, size_t stage) {
 #endif
 
 int cd_process(cd_document *doc, const cd_options *opt) {
-    int (*stages[])(cd_document *, const cd_options *) = {cd_read, cd_normalize, cd_structure,
-                                                          cd_metadata, cd_extract, cd_validate};
+    int (*stages[])(cd_document *, const cd_options *) = {cd_read,     cd_normalize, cd_structure,
+                                                          cd_metadata, cd_extract,   cd_validate};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         int rc = stages[i](doc, opt);
         if (rc != CD_EXIT_OK) return rc;
