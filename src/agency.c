@@ -67,7 +67,8 @@ static bool has_prefix(const char *s, size_t b, size_t e, const char *t) {
  * "…”" from a quoted amendment) or start with (a quote, a bullet dash). */
 static void clean_span(const char *s, size_t *b, size_t *e) {
     for (;;) {
-        while (*e > *b && is_space(s[*e - 1])) (*e)--;
+        while (*e > *b && is_space(s[*e - 1]))
+            (*e)--;
         if (*e > *b && strchr(".;,:\"'", s[*e - 1])) {
             (*e)--;
         } else if (has_suffix(s, *b, *e, "\xE2\x80\x9D") || has_suffix(s, *b, *e, "\xE2\x80\x99")) {
@@ -77,7 +78,8 @@ static void clean_span(const char *s, size_t *b, size_t *e) {
         }
     }
     for (;;) {
-        while (*b < *e && is_space(s[*b])) (*b)++;
+        while (*b < *e && is_space(s[*b]))
+            (*b)++;
         if (*b < *e && (s[*b] == '"' || s[*b] == '\'' || (s[*b] == '-' && *b + 1 < *e && is_space(s[*b + 1])))) {
             (*b)++;
         } else if (has_prefix(s, *b, *e, "\xE2\x80\x9C")) {
@@ -99,14 +101,16 @@ static char *squeeze(cd_arena *a, const char *s, size_t n, size_t *out_len) {
             out[k++] = s[i];
         }
     }
-    while (k && out[k - 1] == ' ') k--;
+    while (k && out[k - 1] == ' ')
+        k--;
     out[k] = 0;
     *out_len = k;
     return out;
 }
 
 static size_t skip_spaces(const char *s, size_t i, size_t e) {
-    while (i < e && is_space(s[i])) i++;
+    while (i < e && is_space(s[i]))
+        i++;
     return i;
 }
 
@@ -126,8 +130,10 @@ static void add_cased(cd_buf *b, const char *s, size_t from, size_t to, bool upp
         int32_t k = 0;
         UBool err = false;
         U8_APPEND((uint8_t *)tmp, k, U8_MAX_LENGTH, c, err);
-        if (err) cd_buf_add(b, s + start, (size_t)(i - start));
-        else cd_buf_add(b, tmp, (size_t)k);
+        if (err)
+            cd_buf_add(b, s + start, (size_t)(i - start));
+        else
+            cd_buf_add(b, tmp, (size_t)k);
     }
 }
 
@@ -180,8 +186,10 @@ static char *expand_abbrev(const cd_rules *rs, const char *s, size_t n, cd_arena
         }
         const char *v = cd_list_lookup(list, s + m.ov[0], m.ov[1] - m.ov[0]);
         cd_buf_add(&b, s + copied, m.ov[0] - copied);
-        if (v) cd_buf_adds(&b, v);
-        else cd_buf_add(&b, s + m.ov[0], m.ov[1] - m.ov[0]);
+        if (v)
+            cd_buf_adds(&b, v);
+        else
+            cd_buf_add(&b, s + m.ov[0], m.ov[1] - m.ov[0]);
         copied = pos = m.ov[1];
     }
     cd_buf_add(&b, s + copied, n - copied);
@@ -351,12 +359,12 @@ static void emit_entry(splitter *sp, size_t b, size_t e) {
 static bool distribute(splitter *sp, size_t b, size_t e) {
     cd_match m;
     size_t hb, he, ib, ie;
-    if (!search_at(sp->rs, "distribute", sp->s + b, e - b, 0, &m) || !group_span(&m, "items", &ib, &ie))
-        return false;
+    if (!search_at(sp->rs, "distribute", sp->s + b, e - b, 0, &m) || !group_span(&m, "items", &ib, &ie)) return false;
     /* the head each item gets: "Sở", or "UBND huyện" for "UBND các huyện:" */
     char *prefix = cd_match_emit(&m, "prefix", sp->a);
     size_t pl = prefix ? strlen(prefix) : 0;
-    while (pl && prefix[pl - 1] == ' ') prefix[--pl] = 0;
+    while (pl && prefix[pl - 1] == ' ')
+        prefix[--pl] = 0;
     if (!pl) return false;
     const char *s = sp->s;
     hb = 0, he = pl;
@@ -394,7 +402,8 @@ static bool distribute(splitter *sp, size_t b, size_t e) {
 static size_t head_window_end(const char *s, size_t j, size_t e) {
     if (e - j <= AGENCY_HEAD_WINDOW) return e;
     size_t k = j + AGENCY_HEAD_WINDOW;
-    while (k > j && ((unsigned char)s[k] & 0xC0) == 0x80) k--;
+    while (k > j && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
     return k;
 }
 
@@ -429,9 +438,12 @@ static void split_part(splitter *sp, size_t b, size_t e) {
     int open = -1; /* is the current entry a collective? -1: not asked yet */
     for (size_t i = b; i < e; i++) {
         char c = s[i];
-        if (c == '(') depth++;
-        else if (c == ')' && depth > 0) depth--;
-        while (pk < n_prot && prot[pk].e <= i) pk++;
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth > 0)
+            depth--;
+        while (pk < n_prot && prot[pk].e <= i)
+            pk++;
         if (depth || (pk < n_prot && i >= prot[pk].b)) continue;
         if (c == ',') {
             /* A comma inside a collective ("Các sở, ban, ngành") continues it;

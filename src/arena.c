@@ -100,7 +100,8 @@ void cd_buf_init(cd_buf *b, cd_arena *a) {
 void cd_buf_add(cd_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         b->data = cd_arena_grow(b->arena, b->data, 1, b->len, cap);
         b->cap = cap;
     }

@@ -13,11 +13,10 @@ typedef struct cd_arena {
 } cd_arena;
 
 void cd_arena_init(cd_arena *a);
-void *cd_arena_alloc(cd_arena *a, size_t n);                 /* zeroed, 16-aligned */
+void *cd_arena_alloc(cd_arena *a, size_t n);                  /* zeroed, 16-aligned */
 char *cd_arena_strndup(cd_arena *a, const char *s, size_t n); /* NUL-terminated */
 char *cd_arena_strdup(cd_arena *a, const char *s);
-char *cd_arena_printf(cd_arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *cd_arena_printf(cd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Grow an arena array: returns a copy of old (n_old elements) with room for
  * n_new elements.  The old block is simply abandoned to the arena. */
 char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap);

@@ -28,16 +28,9 @@
 
 /* The CONTRACT's names, which rules emit as `kind` and emitters print. */
 static const char *const kind_names[] = {
-    [CD_DL_DATE] = "date",
-    [CD_DL_MONTH] = "month",
-    [CD_DL_QUARTER] = "quarter",
-    [CD_DL_HALF] = "half",
-    [CD_DL_YEAR] = "year",
-    [CD_DL_RANGE] = "range",
-    [CD_DL_ONGOING] = "ongoing",
-    [CD_DL_RECURRING] = "recurring",
-    [CD_DL_EVENT] = "event",
-    [CD_DL_UNKNOWN] = "unknown",
+    [CD_DL_DATE] = "date",   [CD_DL_MONTH] = "month",     [CD_DL_QUARTER] = "quarter", [CD_DL_HALF] = "half",
+    [CD_DL_YEAR] = "year",   [CD_DL_RANGE] = "range",     [CD_DL_ONGOING] = "ongoing", [CD_DL_RECURRING] = "recurring",
+    [CD_DL_EVENT] = "event", [CD_DL_UNKNOWN] = "unknown",
 };
 
 const char *cd_deadline_kind_name(cd_deadline_kind k) {
@@ -62,12 +55,15 @@ static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c ==
 static bool is_closing_punct(char c) { return c == '.' || c == ';' || c == ',' || c == ':' || c == '/'; }
 
 static void trim_spaces(const char **s, size_t *n) {
-    while (*n && is_space(**s)) (*s)++, (*n)--;
-    while (*n && is_space((*s)[*n - 1])) (*n)--;
+    while (*n && is_space(**s))
+        (*s)++, (*n)--;
+    while (*n && is_space((*s)[*n - 1]))
+        (*n)--;
 }
 
 static void trim_closing(const char *s, size_t *n) {
-    while (*n && (is_space(s[*n - 1]) || is_closing_punct(s[*n - 1]))) (*n)--;
+    while (*n && (is_space(s[*n - 1]) || is_closing_punct(s[*n - 1])))
+        (*n)--;
 }
 
 /* ---------- what a rule says ---------- */
@@ -142,8 +138,7 @@ static const cd_rule *first_form(const cd_rule_group *g, const char *s, size_t n
     return NULL;
 }
 
-static void read_period(const cd_rules *rules, const cd_match *m, const char *suffix, period *p, form *f,
-                        cd_arena *a) {
+static void read_period(const cd_rules *rules, const cd_match *m, const char *suffix, period *p, form *f, cd_arena *a) {
     char key[16];
     snprintf(key, sizeof key, "year%s", suffix);
     p->year = decimal_field(m, key, a);
@@ -199,7 +194,8 @@ static bool read_form(const cd_rules *rules, const char *text, size_t len, form 
     h.kind = f->kind;
     h.from = f->from;
     h.to = f->to;
-    for (int i = 0; i < 4; i++) h.has[i] = *strings[i] != NULL;
+    for (int i = 0; i < 4; i++)
+        h.has[i] = *strings[i] != NULL;
     cd_buf b;
     cd_buf_init(&b, a);
     cd_buf_add(&b, (const char *)&h, sizeof h);
@@ -299,9 +295,12 @@ static bool resolve_dates(form *f, int doc_year, cd_deadline *out) {
     if (!start_year) return true; /* kind known, dates unknown */
     cd_date start = first_day(start_year, &from);
     cd_date end;
-    if (has_subyear(&to)) end = last_day(end_year, &to);
-    else if (to.year) end = (cd_date){end_year, 12, 31}; /* "… đến hết năm 2026" */
-    else end = last_day(end_year, &from);                 /* one period */
+    if (has_subyear(&to))
+        end = last_day(end_year, &to);
+    else if (to.year)
+        end = (cd_date){end_year, 12, 31}; /* "… đến hết năm 2026" */
+    else
+        end = last_day(end_year, &from); /* one period */
     /* "Tháng 10 đến tháng 3/2027": an unprinted start year is the year before. */
     if (date_cmp(start, end) > 0 && !from.year && to.year) start.y--;
     if (!date_valid(start) || !date_valid(end)) {
@@ -319,8 +318,8 @@ static bool resolve_dates(form *f, int doc_year, cd_deadline *out) {
 
 /* ---------- entry points ---------- */
 
-bool cd_deadline_parse(const cd_rules *rules, const char *text, size_t len, int doc_year, cd_deadline *out,
-                       cd_arena *a, cd_diag_list *diags, const char *file, int line) {
+bool cd_deadline_parse(const cd_rules *rules, const char *text, size_t len, int doc_year, cd_deadline *out, cd_arena *a,
+                       cd_diag_list *diags, const char *file, int line) {
     memset(out, 0, sizeof *out);
     out->kind = CD_DL_UNKNOWN;
     const char *s = text ? text : "";
@@ -333,8 +332,8 @@ bool cd_deadline_parse(const cd_rules *rules, const char *text, size_t len, int 
         out->start = out->end = (cd_date){0, 0, 0};
         if (diags) {
             if (f.problem)
-                cd_diag_add(diags, CD_SEV_WARNING, "deadline-unparsed", file, line, "deadline \"%s\": %s",
-                            out->raw, f.problem);
+                cd_diag_add(diags, CD_SEV_WARNING, "deadline-unparsed", file, line, "deadline \"%s\": %s", out->raw,
+                            f.problem);
             else
                 cd_diag_add(diags, CD_SEV_WARNING, "deadline-unparsed", file, line,
                             "deadline \"%s\" fits no form in deadline.rules", out->raw);
@@ -376,8 +375,10 @@ static bool longest_deadline_prefix(const cd_rules *rules, const char *s, size_t
         }
         /* drop the last word */
         e = b + n;
-        while (e > b && !is_space(s[e - 1])) e--;
-        while (e > b && is_space(s[e - 1])) e--;
+        while (e > b && !is_space(s[e - 1]))
+            e--;
+        while (e > b && is_space(s[e - 1]))
+            e--;
     }
     return false;
 }
@@ -406,7 +407,8 @@ bool cd_deadline_find_in_sentence(const cd_rules *rules, const char *s, size_t l
             }
             /* next marker: one character on */
             from = m.ov[0] + 1;
-            while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80) from++;
+            while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
+                from++;
         }
     }
     cd_arena_free(&scratch);

@@ -11,9 +11,8 @@
  * deadline form; false leaves out->kind = CD_DL_UNKNOWN.  When diags is not
  * NULL, adds `deadline-unparsed` for an unrecognised text and `ocr-repair` for
  * a repaired quarter ("Quý 11/2026" read as II), both naming file:line. */
-bool cd_deadline_parse(const cd_rules *rules, const char *text, size_t len, int doc_year,
-                       cd_deadline *out, cd_arena *a, cd_diag_list *diags, const char *file,
-                       int line);
+bool cd_deadline_parse(const cd_rules *rules, const char *text, size_t len, int doc_year, cd_deadline *out, cd_arena *a,
+                       cd_diag_list *diags, const char *file, int line);
 
 /* Does the text read as a deadline (any kind but unknown)?  Used to tell a
  * deadline cell from an agency cell in tables without empty cells. */
@@ -22,8 +21,7 @@ bool cd_deadline_looks_like(const cd_rules *rules, const char *text, size_t len)
 /* Find a deadline clause inside a sentence ("…; hoàn thành trước ngày
  * 21/11/2022.").  Returns true with the byte span of the deadline text
  * ("trước ngày 21/11/2022") in [*start, *end). */
-bool cd_deadline_find_in_sentence(const cd_rules *rules, const char *s, size_t len, size_t *start,
-                                  size_t *end);
+bool cd_deadline_find_in_sentence(const cd_rules *rules, const char *s, size_t len, size_t *start, size_t *end);
 
 const char *cd_deadline_kind_name(cd_deadline_kind k);
 

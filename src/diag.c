@@ -10,8 +10,7 @@ void cd_diags_init(cd_diag_list *l, cd_arena *a) {
     l->n = l->cap = 0;
 }
 
-void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char *file, int line,
-                 const char *fmt, ...) {
+void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char *file, int line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     char *msg = cd_arena_vprintf(l->arena, fmt, ap);
@@ -31,7 +30,8 @@ void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char 
 
 size_t cd_diags_count(const cd_diag_list *l, cd_severity sev) {
     size_t c = 0;
-    for (size_t i = 0; i < l->n; i++) c += l->items[i].severity == sev;
+    for (size_t i = 0; i < l->n; i++)
+        c += l->items[i].severity == sev;
     return c;
 }
 

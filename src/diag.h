@@ -23,8 +23,8 @@ typedef struct cd_diag_list {
 } cd_diag_list;
 
 void cd_diags_init(cd_diag_list *l, cd_arena *a);
-void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char *file, int line,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 size_t cd_diags_count(const cd_diag_list *l, cd_severity sev);
 const char *cd_severity_name(cd_severity s);
 

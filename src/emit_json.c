@@ -34,7 +34,8 @@ static void put(jw *w, const char *s, size_t n) {
     if (w->failed) return;
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 65536;
-        while (cap < w->len + n) cap *= 2;
+        while (cap < w->len + n)
+            cap *= 2;
         char *p = realloc(w->data, cap);
         if (!p) {
             w->failed = true;
@@ -109,8 +110,10 @@ static void close_(jw *w, char c) {
 }
 
 static void str_or_null(jw *w, const char *s) {
-    if (s) string(w, s);
-    else puts_(w, "null");
+    if (s)
+        string(w, s);
+    else
+        puts_(w, "null");
 }
 
 static void integer(jw *w, long long v) {
@@ -219,8 +222,10 @@ static void document(jw *w, const cd_document *doc) {
     key(w, "date");
     date_or_null(w, m->date);
     key(w, "year");
-    if (m->year) integer(w, m->year);
-    else puts_(w, "null");
+    if (m->year)
+        integer(w, m->year);
+    else
+        puts_(w, "null");
     key(w, "title");
     str_or_null(w, m->title);
     key(w, "signer");
@@ -335,8 +340,10 @@ static void record(jw *w, const cd_document *doc) {
         key(w, "message");
         string(w, d->message);
         key(w, "line");
-        if (d->line) integer(w, d->line);
-        else puts_(w, "null");
+        if (d->line)
+            integer(w, d->line);
+        else
+            puts_(w, "null");
         close_(w, '}');
     }
     close_(w, ']');

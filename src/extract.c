@@ -23,7 +23,7 @@ typedef struct section {
     int depth;
     const char *display; /* as the task's section path prints it */
     sec_class cls;
-    bool agency;         /* a letter's agency heading: its items are that agency's */
+    bool agency; /* a letter's agency heading: its items are that agency's */
     const char *agency_text;
     const cd_table *table;
 } section;
@@ -128,40 +128,56 @@ static const char *append_raw(walker *w, const char *old, const char *add) {
 /* Strip a closing "./." and spaces: the sentence's full stop stays. */
 static const char *clean_text(walker *w, const char *s) {
     size_t n = strlen(s);
-    while (n && s[n - 1] == ' ') n--;
-    if (n >= 3 && !memcmp(s + n - 3, "./.", 3)) n -= 2;
-    else if (n >= 2 && !memcmp(s + n - 2, "/.", 2)) n -= 1;
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= 3 && !memcmp(s + n - 3, "./.", 3))
+        n -= 2;
+    else if (n >= 2 && !memcmp(s + n - 2, "/.", 2))
+        n -= 1;
     return cd_arena_strndup(w->a, s, n);
 }
 
 static void apply_field(walker *w, cd_task *t, const cd_block *f) {
     const char *v = f->text;
     switch (f->field) {
-    case CD_FIELD_LEAD: t->lead_raw = append_raw(w, t->lead_raw, v); break;
-    case CD_FIELD_SUPPORT: t->support_raw = append_raw(w, t->support_raw, v); break;
+    case CD_FIELD_LEAD:
+        t->lead_raw = append_raw(w, t->lead_raw, v);
+        break;
+    case CD_FIELD_SUPPORT:
+        t->support_raw = append_raw(w, t->support_raw, v);
+        break;
     case CD_FIELD_DEADLINE:
         if (!t->deadline_raw) {
             t->deadline_raw = v;
             t->deadline_line = f->first;
         }
         break;
-    case CD_FIELD_OUTPUT: t->output = append_raw(w, t->output, v); break;
-    case CD_FIELD_ASSIGNED_BY: t->assigned_by = append_raw(w, t->assigned_by, v); break;
-    case CD_FIELD_NOTE: t->note = append_raw(w, t->note, v); break;
+    case CD_FIELD_OUTPUT:
+        t->output = append_raw(w, t->output, v);
+        break;
+    case CD_FIELD_ASSIGNED_BY:
+        t->assigned_by = append_raw(w, t->assigned_by, v);
+        break;
+    case CD_FIELD_NOTE:
+        t->note = append_raw(w, t->note, v);
+        break;
     case CD_FIELD_DIRECTION: {
         const char *p = v;
         while (*p) {
             const char *q = strchr(p, ';');
             size_t n = q ? (size_t)(q - p) : strlen(p);
-            while (n && p[n - 1] == ' ') n--;
-            while (n && *p == ' ') p++, n--;
+            while (n && p[n - 1] == ' ')
+                n--;
+            while (n && *p == ' ')
+                p++, n--;
             if (n) cd_strs_push(w->a, &t->direction, cd_arena_strndup(w->a, p, n));
             if (!q) break;
             p = q + 1;
         }
         break;
     }
-    default: break;
+    default:
+        break;
     }
     if (f->last > t->last_line) t->last_line = f->last;
 }
@@ -180,7 +196,8 @@ static size_t fields_after(const cd_document *doc, size_t i, bool *has_lead_or_d
 
 static bool heading_like(const cd_block *b) {
     size_t n = strlen(b->text);
-    while (n && b->text[n - 1] == ' ') n--;
+    while (n && b->text[n - 1] == ' ')
+        n--;
     if (b->emphasised) return true;
     if (!n) return true;
     char c = b->text[n - 1];
@@ -199,7 +216,8 @@ static const char *agency_heading_text(walker *w, const char *text) {
     cd_match m;
     size_t n = strlen(text);
     if (tail && cd_rule_search(tail, text, n, 0, &m)) n = m.ov[0];
-    while (n && (text[n - 1] == ' ' || text[n - 1] == ':' || text[n - 1] == '.')) n--;
+    while (n && (text[n - 1] == ' ' || text[n - 1] == ':' || text[n - 1] == '.'))
+        n--;
     return cd_arena_strndup(w->a, text, n);
 }
 
@@ -209,7 +227,8 @@ static const char *support_before_action(walker *w, const char *rest, size_t rl)
     cd_match vm;
     size_t end = rl;
     if (verbs && cd_rule_search(verbs, rest, rl, 0, &vm)) end = vm.ov[0];
-    while (end && (rest[end - 1] == ' ' || rest[end - 1] == ',' || rest[end - 1] == '.')) end--;
+    while (end && (rest[end - 1] == ' ' || rest[end - 1] == ',' || rest[end - 1] == '.'))
+        end--;
     return end ? cd_arena_strndup(w->a, rest, end) : NULL;
 }
 
@@ -240,8 +259,10 @@ static void sentence_fields(walker *w, cd_task *t, const char *text, int line) {
         size_t from = intro && cd_rule_search(intro, text, len, 0, &m) && m.ov[0] == 0 ? m.ov[1] : 0;
         if (verbs && cd_rule_search(verbs, text, len, from, &m) && m.ov[0] > from) {
             size_t e = m.ov[0];
-            while (e > from && (text[e - 1] == ' ' || text[e - 1] == ',')) e--;
-            if (e > from && !memchr(text + from, ';', e - from) && cd_agency_looks_like(w->rules, text + from, e - from))
+            while (e > from && (text[e - 1] == ' ' || text[e - 1] == ','))
+                e--;
+            if (e > from && !memchr(text + from, ';', e - from) &&
+                cd_agency_looks_like(w->rules, text + from, e - from))
                 t->lead_raw = cd_arena_strndup(w->a, text + from, e - from);
         }
     }
@@ -286,7 +307,8 @@ static void item_block(walker *w, size_t i) {
     bool task = cls == SEC_TASKS || (cls == SEC_UNKNOWN && has_fields);
     if (task) {
         cd_task *t = new_task(w, b->label, clean_text(w, b->text), b->first, b->last);
-        for (size_t j = i + 1; j < next; j++) apply_field(w, t, &doc->blocks[j]);
+        for (size_t j = i + 1; j < next; j++)
+            apply_field(w, t, &doc->blocks[j]);
         if (!t->lead_raw && agency) t->lead_raw = agency->agency_text;
         if (next == i + 1) sentence_fields(w, t, t->text, b->first);
     } else if (cls == SEC_UNKNOWN && !under_agency) {
@@ -308,7 +330,8 @@ static void paragraph_task(walker *w, size_t i) {
     bool has_fields;
     size_t next = fields_after(doc, i, &has_fields);
     cd_task *t = new_task(w, "", clean_text(w, b->text), b->first, b->last);
-    for (size_t j = i + 1; j < next; j++) apply_field(w, t, &doc->blocks[j]);
+    for (size_t j = i + 1; j < next; j++)
+        apply_field(w, t, &doc->blocks[j]);
     bool under_agency;
     const section *agency;
     effective_class(w, &under_agency, &agency);
@@ -352,8 +375,8 @@ static void table_row(walker *w, const cd_block *row) {
     const char *text = cell(row, CD_FIELD_TEXT);
     if (!text) return;
     if (row->table->indicators) {
-        doc->indicators = cd_arena_grow(w->a, doc->indicators, sizeof *doc->indicators, doc->n_indicators,
-                                        doc->n_indicators + 1);
+        doc->indicators =
+            cd_arena_grow(w->a, doc->indicators, sizeof *doc->indicators, doc->n_indicators, doc->n_indicators + 1);
         cd_indicator *ind = &doc->indicators[doc->n_indicators++];
         memset(ind, 0, sizeof *ind);
         ind->number = row->label;
@@ -450,8 +473,7 @@ static void walk(walker *w) {
             sec_class cls = effective_class(w, &under_agency, &agency);
             if (cls == SEC_NOT_TASKS) break;
             const cd_rule *intro = cd_rules_get(w->rules, "header", "request-intro");
-            if (cls == SEC_UNKNOWN && w->complete && intro &&
-                cd_rule_search(intro, b->text, strlen(b->text), 0, &m)) {
+            if (cls == SEC_UNKNOWN && w->complete && intro && cd_rule_search(intro, b->text, strlen(b->text), 0, &m)) {
                 /* "Chủ tịch UBND tỉnh yêu cầu:": the requests below are tasks.  The
                  * paragraph is no heading, so it adds nothing to the section path.
                  * Only in a whole text: an excerpt stops inside its requests. */
@@ -475,7 +497,8 @@ static void walk(walker *w) {
             const section *agency;
             sec_class cls = effective_class(w, &under_agency, &agency);
             const cd_block *prev = i ? &doc->blocks[i - 1] : NULL;
-            bool after_heading = prev && (prev->kind == CD_BLOCK_BULLET || (prev->kind == CD_BLOCK_ITEM && heading_like(prev)));
+            bool after_heading =
+                prev && (prev->kind == CD_BLOCK_BULLET || (prev->kind == CD_BLOCK_ITEM && heading_like(prev)));
             if (cls == SEC_TASKS && after_heading && w->depth && w->stack[w->depth - 1].kind != CD_LABEL_NONE)
                 paragraph_task(w, i);
             break;
@@ -514,8 +537,8 @@ static void resolve(cd_document *doc, const cd_options *opt) {
         cd_task *t = &doc->tasks[i];
         t->id = cd_arena_printf(a, "T%03zu", i + 1);
         size_t lead_end, support_start;
-        if (t->lead_raw && cd_agency_split_lead_support(opt->rules, t->lead_raw, strlen(t->lead_raw), &lead_end,
-                                                        &support_start)) {
+        if (t->lead_raw &&
+            cd_agency_split_lead_support(opt->rules, t->lead_raw, strlen(t->lead_raw), &lead_end, &support_start)) {
             /* "X chủ trì phối hợp với Y" in a lead field: Y co-operates, before any support field */
             const char *with = t->lead_raw + support_start;
             t->support_raw = t->support_raw ? cd_arena_printf(a, "%s; %s", with, t->support_raw) : with;
@@ -545,7 +568,8 @@ int cd_extract(cd_document *doc, const cd_options *opt) {
     for (size_t i = doc->n_lines; i-- > 0 && !w.complete;) {
         const cd_line *ln = &doc->lines[i];
         size_t n = ln->len;
-        while (n && ln->text[n - 1] == ' ') n--;
+        while (n && ln->text[n - 1] == ' ')
+            n--;
         w.complete = n >= 2 && !memcmp(ln->text + n - 2, "/.", 2);
     }
     walk(&w);

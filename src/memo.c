@@ -15,7 +15,8 @@ static _Thread_local slot *slots;
 
 static uint64_t hash_key(unsigned what, uint64_t rules_id, const char *key, size_t n) {
     uint64_t h = 1469598103934665603ull ^ (what * 0x9E3779B97F4A7C15ull) ^ rules_id; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
     return h;
 }
 
@@ -45,7 +46,8 @@ void cd_memo_put(unsigned what, uint64_t rules_id, const char *key, size_t n, co
 
 void cd_memo_thread_done(void) {
     if (!slots) return;
-    for (size_t i = 0; i < CD_MEMO_SLOTS; i++) free(slots[i].mem);
+    for (size_t i = 0; i < CD_MEMO_SLOTS; i++)
+        free(slots[i].mem);
     free(slots);
     slots = NULL;
 }

@@ -27,12 +27,16 @@ static size_t utf8_seq(const unsigned char *p, size_t avail, size_t *bad) {
         need = 2;
     } else if (c >= 0xE0 && c <= 0xEF) {
         need = 3;
-        if (c == 0xE0) lo = 0xA0;      /* overlong */
-        else if (c == 0xED) hi = 0x9F; /* surrogates D800-DFFF */
+        if (c == 0xE0)
+            lo = 0xA0; /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F; /* surrogates D800-DFFF */
     } else if (c >= 0xF0 && c <= 0xF4) {
         need = 4;
-        if (c == 0xF0) lo = 0x90;      /* overlong */
-        else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+        if (c == 0xF0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F; /* above U+10FFFF */
     } else {
         *bad = 1; /* stray continuation byte, C0/C1 (overlong) or F5-FF */
         return 0;
@@ -116,7 +120,8 @@ static size_t copy_repaired(const unsigned char *s, size_t n, size_t start, char
     while (i < n) {
         /* copy the run of ASCII in one go: by far the common case */
         size_t run = i;
-        while (run < n && s[run] < 0x80) run++;
+        while (run < n && s[run] < 0x80)
+            run++;
         memcpy(dst + o, s + i, run - i);
         o += run - i;
         i = run;
@@ -174,22 +179,21 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     scan_input(s, n, start, &sc);
     if (sc.nul_off != SIZE_MAX) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc.nul_line,
-                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc.nul_off,
-                    sc.nul_line, sc.nul_col);
+                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc.nul_off, sc.nul_line,
+                    sc.nul_col);
         return CD_EXIT_INPUT;
     }
     if (sc.long_line) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, (int)sc.long_line,
-                    "limit exceeded: line %zu is %zu bytes long, more than the %u-byte maximum",
-                    sc.long_line, sc.long_len, (unsigned)CD_READ_MAX_LINE);
+                    "limit exceeded: line %zu is %zu bytes long, more than the %u-byte maximum", sc.long_line,
+                    sc.long_len, (unsigned)CD_READ_MAX_LINE);
         return CD_EXIT_INPUT;
     }
     if (sc.n_invalid && !repair) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-utf8", doc->path, (int)sc.bad_line,
-                    "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc.bad_byte,
-                    sc.bad_off, sc.bad_line, sc.bad_col,
-                    sc.n_invalid > 1 ? cd_arena_printf(&doc->arena, "; %zu invalid sequences in all",
-                                                       sc.n_invalid)
+                    "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc.bad_byte, sc.bad_off,
+                    sc.bad_line, sc.bad_col,
+                    sc.n_invalid > 1 ? cd_arena_printf(&doc->arena, "; %zu invalid sequences in all", sc.n_invalid)
                                      : "");
         return CD_EXIT_INPUT;
     }
@@ -199,27 +203,30 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     size_t body = n - start;
     char *text = cd_arena_alloc(&doc->arena, body + 2 * sc.n_invalid + 1);
     size_t len = body;
-    if (sc.n_invalid) len = copy_repaired(s, n, start, text);
-    else memcpy(text, s + start, body);
+    if (sc.n_invalid)
+        len = copy_repaired(s, n, start, text);
+    else
+        memcpy(text, s + start, body);
     text[len] = 0;
     if (sc.n_invalid)
         cd_diag_add(&doc->diags, CD_SEV_WARNING, "encoding-repaired", doc->path, (int)sc.bad_line,
                     "replaced %zu invalid UTF-8 sequence%s with U+FFFD (the first, byte 0x%02X, at offset "
                     "%zu, line %zu, column %zu)",
-                    sc.n_invalid, sc.n_invalid > 1 ? "s" : "", sc.bad_byte, sc.bad_off, sc.bad_line,
-                    sc.bad_col);
+                    sc.n_invalid, sc.n_invalid > 1 ? "s" : "", sc.bad_byte, sc.bad_off, sc.bad_line, sc.bad_col);
 
     cd_line *lines = cd_arena_alloc(&doc->arena, sizeof *lines * sc.n_lines);
     size_t k = 0, i = 0;
     while (i < len && k < sc.n_lines) {
         size_t e = i;
-        while (e < len && text[e] != '\n' && text[e] != '\r') e++;
+        while (e < len && text[e] != '\n' && text[e] != '\r')
+            e++;
         cd_line *ln = &lines[k];
         ln->text = text + i;
         ln->len = e - i;
         ln->src = (int)(k + 1);
         int indent = 0;
-        for (size_t j = i; j < e && (text[j] == ' ' || text[j] == '\t'); j++) indent += text[j] == '\t' ? 4 : 1;
+        for (size_t j = i; j < e && (text[j] == ' ' || text[j] == '\t'); j++)
+            indent += text[j] == '\t' ? 4 : 1;
         ln->indent = indent;
         k++;
         if (e < len) {

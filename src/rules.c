@@ -59,7 +59,7 @@ struct cd_rule_group {
     const cd_rules *owner;
     const char *name; /* file stem */
     const char *file;
-    bool first_mode;  /* mode = first (default): examples must be answered by their rule */
+    bool first_mode; /* mode = first (default): examples must be answered by their rule */
     cd_rule **rules;
     size_t n;
 };
@@ -88,9 +88,11 @@ static void build_index(cd_rules *rs);
 /* ---------- small helpers ---------- */
 
 static char *trim(char *s) {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = 0;
     return s;
 }
 
@@ -116,7 +118,8 @@ static void quote_literal(cd_buf *b, const char *s) {
     for (; *s; s++) {
         if (*s == ' ') {
             cd_buf_adds(b, "\\s+");
-            while (s[1] == ' ') s++;
+            while (s[1] == ' ')
+                s++;
         } else if (strchr("\\^$.|?*+()[]{}/-#&", *s)) {
             cd_buf_addc(b, '\\');
             cd_buf_addc(b, *s);
@@ -146,8 +149,7 @@ static const cd_rule *find_list(const cd_rules *rs, const char *name, size_t n) 
 static char *slurp(const char *path, size_t *len, cd_diag_list *errs) {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        cd_diag_add(errs, CD_SEV_ERROR, "rules-unreadable", path, 0, "cannot open: %s",
-                    strerror(errno));
+        cd_diag_add(errs, CD_SEV_ERROR, "rules-unreadable", path, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
     char *buf = malloc(CD_RULE_FILE_MAX + 1);
@@ -156,8 +158,7 @@ static char *slurp(const char *path, size_t *len, cd_diag_list *errs) {
     fclose(f);
     if (n > CD_RULE_FILE_MAX) {
         free(buf);
-        cd_diag_add(errs, CD_SEV_ERROR, "rules-too-large", path, 0, "rule file larger than %d bytes",
-                    CD_RULE_FILE_MAX);
+        cd_diag_add(errs, CD_SEV_ERROR, "rules-too-large", path, 0, "rule file larger than %d bytes", CD_RULE_FILE_MAX);
         return NULL;
     }
     buf[n] = 0;
@@ -264,8 +265,8 @@ static bool parse_file(cd_rules *rs, const char *path, const char *stem, cd_diag
                 continue;
             }
             *arrow = 0;
-            cur->examples = cd_arena_grow(a, cur->examples, sizeof *cur->examples, cur->n_examples,
-                                          cur->n_examples + 1);
+            cur->examples =
+                cd_arena_grow(a, cur->examples, sizeof *cur->examples, cur->n_examples, cur->n_examples + 1);
             cd_example *ex = &cur->examples[cur->n_examples++];
             ex->input = cd_arena_strdup(a, trim(val));
             ex->expect = cd_arena_strdup(a, trim(arrow + 2));
@@ -357,11 +358,16 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
     uint32_t opts = PCRE2_UTF | PCRE2_UCP;
     bool case_sensitive = false;
     for (const char *f = r->flags ? r->flags : ""; *f; f++) {
-        if (*f == 'i') opts |= PCRE2_CASELESS;
-        else if (*f == 'x') opts |= PCRE2_EXTENDED;
-        else if (*f == 's') opts |= PCRE2_DOTALL;
-        else if (*f == 'm') opts |= PCRE2_MULTILINE;
-        else if (*f == 'C') case_sensitive = true;
+        if (*f == 'i')
+            opts |= PCRE2_CASELESS;
+        else if (*f == 'x')
+            opts |= PCRE2_EXTENDED;
+        else if (*f == 's')
+            opts |= PCRE2_DOTALL;
+        else if (*f == 'm')
+            opts |= PCRE2_MULTILINE;
+        else if (*f == 'C')
+            case_sensitive = true;
         else if (*f != ' ' && *f != ',') {
             cd_diag_add(errs, CD_SEV_ERROR, "rules-syntax", r->file, r->line, "unknown flag '%c'", *f);
             return false;
@@ -380,10 +386,11 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
         int col = (int)strlen("pattern = ");
         /* caret counts characters, not bytes */
         int chars = 0;
-        for (size_t i = 0; i < erroff && shown[i]; i++) chars += ((unsigned char)shown[i] & 0xC0) != 0x80;
+        for (size_t i = 0; i < erroff && shown[i]; i++)
+            chars += ((unsigned char)shown[i] & 0xC0) != 0x80;
         cd_diag_add(errs, CD_SEV_ERROR, "rules-bad-pattern", r->file, r->pattern_line,
-                    "rule '%s': PCRE2 error at offset %zu: %s\n    pattern = %s\n    %*s^", r->name,
-                    (size_t)erroff, msg, shown, col + chars, "");
+                    "rule '%s': PCRE2 error at offset %zu: %s\n    pattern = %s\n    %*s^", r->name, (size_t)erroff,
+                    msg, shown, col + chars, "");
         return false;
     }
     uint32_t captures = 0;
@@ -463,7 +470,8 @@ void cd_rules_free(cd_rules *rs) {
     if (!rs) return;
     cd_rules_thread_done();
     for (size_t g = 0; g < rs->n_groups; g++)
-        for (size_t i = 0; i < rs->groups[g]->n; i++) pcre2_code_free(rs->groups[g]->rules[i]->code);
+        for (size_t i = 0; i < rs->groups[g]->n; i++)
+            pcre2_code_free(rs->groups[g]->rules[i]->code);
     pcre2_match_context_free(rs->mctx);
     cd_arena_free(&rs->arena);
     free(rs);
@@ -473,9 +481,11 @@ void cd_rules_free(cd_rules *rs) {
 
 static size_t slot_hash(const char *group, const char *name) {
     uint64_t h = 1469598103934665603ull; /* FNV-1a over "group/name" */
-    for (const char *p = group; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (const char *p = group; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
     h = (h ^ '/') * 1099511628211ull;
-    for (const char *p = name ? name : ""; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (const char *p = name ? name : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
     return (size_t)h;
 }
 
@@ -492,9 +502,11 @@ static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char
  * linear search it replaces did. */
 static void build_index(cd_rules *rs) {
     size_t n = rs->n_groups;
-    for (size_t g = 0; g < rs->n_groups; g++) n += rs->groups[g]->n;
+    for (size_t g = 0; g < rs->n_groups; g++)
+        n += rs->groups[g]->n;
     rs->index_cap = 16;
-    while (rs->index_cap < 2 * n) rs->index_cap *= 2;
+    while (rs->index_cap < 2 * n)
+        rs->index_cap *= 2;
     rs->index = cd_arena_alloc(&rs->arena, rs->index_cap * sizeof *rs->index);
     for (size_t g = 0; g < rs->n_groups; g++) {
         cd_rule_group *grp = rs->groups[g];
@@ -541,8 +553,7 @@ bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, c
     pcre2_match_data *md = thread_match_data;
     if (!md) abort();
     int rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
-    if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
+    if (rc == PCRE2_ERROR_JIT_BADOPTION) rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
     bool ok = rc > 0;
     if (ok) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -682,7 +693,8 @@ static char *replace_one(const cd_rule *r, const char *s, size_t len, size_t *ou
             /* empty match: copy one character and move on */
             if (m.ov[1] >= len) break;
             size_t step = 1;
-            while (m.ov[1] + step < len && ((unsigned char)s[m.ov[1] + step] & 0xC0) == 0x80) step++;
+            while (m.ov[1] + step < len && ((unsigned char)s[m.ov[1] + step] & 0xC0) == 0x80)
+                step++;
             cd_buf_add(&b, s + m.ov[1], step);
             copied = pos = m.ov[1] + step;
         } else {
@@ -730,8 +742,7 @@ const char *cd_list_lookup(const cd_rule *list, const char *text, size_t n) {
     char *f = fold(&tmp, cd_buf_str(&b), b.len);
     const char *res = NULL;
     for (size_t i = 0; i < list->n_items && !res; i++)
-        if (!strcmp(list->items[i].folded, f))
-            res = list->items[i].value ? list->items[i].value : list->items[i].item;
+        if (!strcmp(list->items[i].folded, f)) res = list->items[i].value ? list->items[i].value : list->items[i].item;
     cd_arena_free(&tmp);
     return res;
 }

@@ -67,9 +67,9 @@ const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len,
 /* Convenience: does any rule of the group match? */
 bool cd_group_matches(const cd_rule_group *g, const char *s, size_t len);
 
-/* The rule's `emit` value for key (or, failing that, the named group key: "" when unset), with $1 / ${name} expanded from m.  NULL
- * when the rule does not emit key.  The special key "match" is the whole
- * match.  The result lives in a. */
+/* The rule's `emit` value for key (or, failing that, the named group key: "" when unset), with $1 / ${name} expanded
+ * from m.  NULL when the rule does not emit key.  The special key "match" is the whole match.  The result lives in a.
+ */
 char *cd_match_emit(const cd_match *m, const char *key, cd_arena *a);
 /* Captured group (by name) as a slice; false when the group is unset. */
 bool cd_match_group(const cd_match *m, const char *name, const char **s, size_t *n);
@@ -79,8 +79,7 @@ bool cd_match_group_n(const cd_match *m, int num, const char **s, size_t *n);
 /* Apply every `replace` rule of g in file order, each globally.  Returns a
  * new NUL-terminated string in a (or s itself, copied, when nothing
  * changed). */
-char *cd_group_replace(const cd_rule_group *g, const char *s, size_t len, size_t *out_len,
-                       cd_arena *a);
+char *cd_group_replace(const cd_rule_group *g, const char *s, size_t len, size_t *out_len, cd_arena *a);
 
 /* Lists: for a `[list NAME]` block, the value of the item equal (case-
  * insensitively) to text, or the item as written when it has no "=> value";

@@ -23,12 +23,12 @@ typedef struct builder {
     const cd_rule_group *headings, *fieldkinds;
     const cd_rule *field_rule, *dangling;
     size_t cap;
-    cd_table *table;     /* current tab/pipe table */
+    cd_table *table;           /* current tab/pipe table */
     const char **header_cells; /* its header row as printed */
-    size_t table_rows;   /* rows read since its header */
-    bool page_break;     /* a repeated table header was just dropped */
-    bool blank_before;   /* a blank line (or skipped line) precedes the current one */
-    bool skipped_before; /* a footnote body or rule sits between */
+    size_t table_rows;         /* rows read since its header */
+    bool page_break;           /* a repeated table header was just dropped */
+    bool blank_before;         /* a blank line (or skipped line) precedes the current one */
+    bool skipped_before;       /* a footnote body or rule sits between */
 } builder;
 
 /* ---------- small text helpers ---------- */
@@ -62,7 +62,8 @@ bool cd_text_all_caps(const char *s, size_t len) {
 }
 
 static bool ends_terminal(const char *s, size_t len) {
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '"' || s[len - 1] == '*')) len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '"' || s[len - 1] == '*'))
+        len--;
     if (!len) return true;
     char c = s[len - 1];
     if (c == '.' || c == ';' || c == ':' || c == '!' || c == '?') return true;
@@ -85,8 +86,10 @@ cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t
     cd_match m;
     if (indicators) *indicators = false;
     /* trim spaces and a trailing colon */
-    while (len && (label[len - 1] == ' ' || label[len - 1] == ':')) len--;
-    while (len && *label == ' ') label++, len--;
+    while (len && (label[len - 1] == ' ' || label[len - 1] == ':'))
+        len--;
+    while (len && *label == ' ')
+        label++, len--;
     if (!len || !cd_group_first(g, label, len, &m)) return CD_FIELD_NONE;
     cd_arena tmp;
     cd_arena_init(&tmp);
@@ -96,10 +99,17 @@ cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t
     static const struct {
         const char *name;
         cd_field_kind kind;
-    } names[] = {{"number", CD_FIELD_NUMBER}, {"text", CD_FIELD_TEXT},          {"lead", CD_FIELD_LEAD},
-                 {"support", CD_FIELD_SUPPORT}, {"deadline", CD_FIELD_DEADLINE}, {"output", CD_FIELD_OUTPUT},
-                 {"assigned_by", CD_FIELD_ASSIGNED_BY}, {"note", CD_FIELD_NOTE},
-                 {"direction", CD_FIELD_DIRECTION}, {"unit", CD_FIELD_UNIT}, {"target", CD_FIELD_TARGET}};
+    } names[] = {{"number", CD_FIELD_NUMBER},
+                 {"text", CD_FIELD_TEXT},
+                 {"lead", CD_FIELD_LEAD},
+                 {"support", CD_FIELD_SUPPORT},
+                 {"deadline", CD_FIELD_DEADLINE},
+                 {"output", CD_FIELD_OUTPUT},
+                 {"assigned_by", CD_FIELD_ASSIGNED_BY},
+                 {"note", CD_FIELD_NOTE},
+                 {"direction", CD_FIELD_DIRECTION},
+                 {"unit", CD_FIELD_UNIT},
+                 {"target", CD_FIELD_TARGET}};
     cd_field_kind k = CD_FIELD_NONE;
     for (size_t i = 0; f && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(f, names[i].name)) k = names[i].kind;
@@ -160,7 +170,8 @@ static bool parse_label(builder *b, const char *s, size_t len, cd_label_kind *ki
 
 static int label_depth(const char *label) {
     int d = 1;
-    for (const char *p = label; *p; p++) d += *p == '.';
+    for (const char *p = label; *p; p++)
+        d += *p == '.';
     return d;
 }
 
@@ -178,16 +189,19 @@ static const char **split_cells(cd_arena *a, const char *s, char sep, size_t *n_
             }
             p++;
         }
-        while (end > p && (end[-1] == ' ')) end--;
+        while (end > p && (end[-1] == ' '))
+            end--;
         if (end > p && end[-1] == '|') end--;
     }
     for (;;) {
         const char *q = memchr(p, sep, (size_t)(end - p));
         const char *ce = q ? q : end;
         const char *cs = p;
-        while (cs < ce && *cs == ' ') cs++;
+        while (cs < ce && *cs == ' ')
+            cs++;
         const char *ct = ce;
-        while (ct > cs && ct[-1] == ' ') ct--;
+        while (ct > cs && ct[-1] == ' ')
+            ct--;
         cells = cd_arena_grow(a, cells, sizeof *cells, n, n + 1);
         cells[n++] = cd_arena_strndup(a, cs, (size_t)(ct - cs));
         if (!q) break;
@@ -254,9 +268,11 @@ static void append_cell(cd_arena *a, cd_block *row, size_t col, const char *text
 
 static bool ends_dangling(builder *b, const char *s) {
     size_t n = strlen(s);
-    while (n && s[n - 1] == ' ') n--;
+    while (n && s[n - 1] == ' ')
+        n--;
     size_t w = n;
-    while (w && s[w - 1] != ' ') w--;
+    while (w && s[w - 1] != ' ')
+        w--;
     return n > w && cd_list_lookup(b->dangling, s + w, n - w) != NULL;
 }
 
@@ -272,12 +288,14 @@ static void add_table_row(builder *b, const char **cells, size_t n, int line) {
         }
     const char *num = num_col < n ? cells[num_col] : "";
     bool any = false;
-    for (size_t i = 0; i < n; i++) any |= cells[i][0] != 0;
+    for (size_t i = 0; i < n; i++)
+        any |= cells[i][0] != 0;
     if (!any) return;
     cd_block *prev = last_row(b);
     if (!*num && prev) {
         /* a row continued on the next line or page: join cell by cell */
-        for (size_t i = 0; i < n && i < t->n_cols; i++) append_cell(a, prev, i, cells[i], line);
+        for (size_t i = 0; i < n && i < t->n_cols; i++)
+            append_cell(a, prev, i, cells[i], line);
         b->page_break = false;
         return;
     }
@@ -292,7 +310,8 @@ static void add_table_row(builder *b, const char **cells, size_t n, int line) {
     /* label */
     const char *label = num;
     size_t ll = strlen(label);
-    while (ll && (label[ll - 1] == '.' || label[ll - 1] == ')')) ll--;
+    while (ll && (label[ll - 1] == '.' || label[ll - 1] == ')'))
+        ll--;
     row->label = cd_arena_strndup(a, label, ll);
     cd_label_kind lk;
     const char *lab, *txt;
@@ -346,11 +365,10 @@ static bool table_line(builder *b, const cd_line *ln) {
     bool indicators;
     size_t named = classify_header(b, cells, n, cols, &indicators);
 
-    bool header = named >= 2 && named * 2 >= n &&
-                  (has_col(cols, n, CD_FIELD_TEXT) || has_col(cols, n, CD_FIELD_NUMBER)) &&
-                  (has_col(cols, n, CD_FIELD_LEAD) || has_col(cols, n, CD_FIELD_DEADLINE) ||
-                   has_col(cols, n, CD_FIELD_UNIT) || has_col(cols, n, CD_FIELD_TARGET) ||
-                   has_col(cols, n, CD_FIELD_OUTPUT));
+    bool header =
+        named >= 2 && named * 2 >= n && (has_col(cols, n, CD_FIELD_TEXT) || has_col(cols, n, CD_FIELD_NUMBER)) &&
+        (has_col(cols, n, CD_FIELD_LEAD) || has_col(cols, n, CD_FIELD_DEADLINE) || has_col(cols, n, CD_FIELD_UNIT) ||
+         has_col(cols, n, CD_FIELD_TARGET) || has_col(cols, n, CD_FIELD_OUTPUT));
     if (header) {
         if (same_header(b->table, cols, n)) {
             b->page_break = true; /* the header repeated on a new page */
@@ -367,11 +385,13 @@ static bool table_line(builder *b, const cd_line *ln) {
         /* a header row printed over two lines ("Cơ quan" / "phối hợp"): the
          * second line names columns once joined to the first */
         const char **joined = cd_arena_alloc(a, sizeof *joined * n);
-        for (size_t i = 0; i < n; i++) joined[i] = join_text(a, b->header_cells[i], cells[i]);
+        for (size_t i = 0; i < n; i++)
+            joined[i] = join_text(a, b->header_cells[i], cells[i]);
         cd_field_kind cols2[CD_MAX_TABLE_COLUMNS];
         bool ind2;
         size_t named_before = 0, named_after = classify_header(b, joined, n, cols2, &ind2);
-        for (size_t i = 0; i < n; i++) named_before += b->table->cols[i] != CD_FIELD_NONE;
+        for (size_t i = 0; i < n; i++)
+            named_before += b->table->cols[i] != CD_FIELD_NONE;
         if (named_after > named_before) {
             memcpy(b->table->cols, cols2, sizeof *cols2 * n);
             b->table->indicators |= ind2;
@@ -395,7 +415,8 @@ typedef struct rownum {
 /* A cell that is only a row number: "12", "12.", "10.1", "VII", "II." */
 static bool parse_rownum(const char *s, rownum *r) {
     size_t n = strlen(s);
-    while (n && (s[n - 1] == '.' || s[n - 1] == ' ')) n--;
+    while (n && (s[n - 1] == '.' || s[n - 1] == ' '))
+        n--;
     if (!n || n > 8) return false;
     if (s[0] >= '0' && s[0] <= '9') {
         char *end;
@@ -424,8 +445,8 @@ static bool parse_rownum(const char *s, rownum *r) {
 
 typedef struct seq_state {
     bool started;
-    rownum last;      /* the previous row's number */
-    int last_major;   /* the last top-level arabic number */
+    rownum last;    /* the previous row's number */
+    int last_major; /* the last top-level arabic number */
     int last_roman;
     bool after_group; /* the previous row was a roman group row */
 } seq_state;
@@ -433,7 +454,8 @@ typedef struct seq_state {
 /* Is r a plausible next row number?  Bare numbers also appear as cell values
  * ("10", "1"), so rows are found by the expected sequence, not by looks. */
 static bool is_successor(const seq_state *st, const rownum *r) {
-    if (!st->started) return (r->kind == CD_LABEL_ARABIC && r->major == 1) || (r->kind == CD_LABEL_ROMAN && r->major == 1);
+    if (!st->started)
+        return (r->kind == CD_LABEL_ARABIC && r->major == 1) || (r->kind == CD_LABEL_ROMAN && r->major == 1);
     if (r->kind == CD_LABEL_ROMAN) return r->major == st->last_roman + 1;
     if (r->kind == CD_LABEL_ARABIC) {
         if (r->major == st->last_major + 1) return true;
@@ -515,9 +537,12 @@ static void place_cells(builder *b, cd_block *row, const char **cells, const int
 #define BEST(i, j) best[(i) * (m + 1) + (j)]
 #define TAKE(i, j) take[(i) * (m + 1) + (j)]
     cell_look *looks = cd_arena_alloc(a, sizeof *looks * (k ? k : 1));
-    for (size_t i = 0; i < k; i++) looks[i] = look_at(b, cells[i]);
-    for (size_t j = 0; j <= m; j++) BEST(k, j) = 0;
-    for (size_t i = 0; i < k; i++) BEST(i, m) = -1e9;
+    for (size_t i = 0; i < k; i++)
+        looks[i] = look_at(b, cells[i]);
+    for (size_t j = 0; j <= m; j++)
+        BEST(k, j) = 0;
+    for (size_t i = 0; i < k; i++)
+        BEST(i, m) = -1e9;
     for (size_t i = k; i-- > 0;)
         for (size_t j = m; j-- > 0;) {
             double skip = BEST(i, j + 1);
@@ -606,7 +631,8 @@ static size_t stacked_table(builder *b, size_t i) {
             row->cells = cd_arena_alloc(a, sizeof *row->cells * n);
             row->cell_last = cd_arena_alloc(a, sizeof *row->cell_last * n);
             size_t ll = strlen(c->text);
-            while (ll && (c->text[ll - 1] == '.' || c->text[ll - 1] == ' ')) ll--;
+            while (ll && (c->text[ll - 1] == '.' || c->text[ll - 1] == ' '))
+                ll--;
             row->label = cd_arena_strndup(a, c->text, ll);
             row->label_kind = r.kind;
             row->depth = r.kind == CD_LABEL_DOTTED ? 2 : 1;

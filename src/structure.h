@@ -13,8 +13,7 @@ int cd_structure(cd_document *doc, const cd_options *opt);
 /* Which field a label or header cell names ("Cơ quan chủ trì" -> LEAD), via
  * rules/fieldkinds.rules; CD_FIELD_NONE if none.  *indicators is set when the
  * label names a target-table column. */
-cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t len,
-                                bool *indicators);
+cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t len, bool *indicators);
 
 /* True when every letter of s is upper case (and it has at least two). */
 bool cd_text_all_caps(const char *s, size_t len);

@@ -57,7 +57,8 @@ static const gold_cell gold_cells[] = {
     {"000", 165, "Ban Tổ chức Tỉnh ủy, Văn phòng Tỉnh ủy", {"Ban Tổ chức Tỉnh ủy", "Văn phòng Tỉnh ủy"}},
     {"000",
      173,
-     "Văn phòng Tỉnh ủy; các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy (trừ Ban Tổ chức Tỉnh ủy); Đảng ủy Ủy ban nhân dân tỉnh và các Đảng ủy xã, phường, đặc khu.",
+     "Văn phòng Tỉnh ủy; các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy (trừ Ban Tổ chức Tỉnh ủy); Đảng ủy Ủy "
+     "ban nhân dân tỉnh và các Đảng ủy xã, phường, đặc khu.",
      {"Văn phòng Tỉnh ủy", "Các cơ quan chuyên trách tham mưu, giúp việc Tỉnh ủy (trừ Ban Tổ chức Tỉnh ủy)",
       "Đảng ủy Ủy ban nhân dân tỉnh", "Các Đảng ủy xã, phường, đặc khu"}},
     {"000", 183, "Sở KH&CN; các xã, phường, đặc khu", {"Sở Khoa học và Công nghệ", "Các xã, phường, đặc khu"}},
@@ -73,7 +74,8 @@ static const gold_cell gold_cells[] = {
       "Sở Văn hóa, Thể thao và Du lịch"}},
     {"001",
      76,
-     "Các Sở, ban, ngành; Các trường Đại học, cao đẳng trên địa bàn tỉnh; UBND xã, phường, đặc khu theo chức năng, nhiệm vụ",
+     "Các Sở, ban, ngành; Các trường Đại học, cao đẳng trên địa bàn tỉnh; UBND xã, phường, đặc khu theo chức năng, "
+     "nhiệm vụ",
      {"Các sở, ban, ngành", "Các trường Đại học, cao đẳng trên địa bàn tỉnh", "Ủy ban nhân dân xã, phường, đặc khu"}},
     {"001", 130, "Sở Khoa học và Công nghệ; Sở Tài chính", {"Sở Khoa học và Công nghệ", "Sở Tài chính"}},
     {"001",
@@ -230,7 +232,8 @@ static const gold_cell gold_cells[] = {
     {"004", 205, "Sở Nội vụ.", {"Sở Nội vụ"}},
     {"004",
      206,
-     "Văn phòng UBND tỉnh, Sở Khoa học và Công nghệ, Sở Tư pháp, Sở Tài chính và các sở, ban, ngành, đơn vị cấp tỉnh, UBND các xã, phường, đặc khu.”",
+     "Văn phòng UBND tỉnh, Sở Khoa học và Công nghệ, Sở Tư pháp, Sở Tài chính và các sở, ban, ngành, đơn vị cấp tỉnh, "
+     "UBND các xã, phường, đặc khu.”",
      {"Văn phòng Ủy ban nhân dân tỉnh", "Sở Khoa học và Công nghệ", "Sở Tư pháp", "Sở Tài chính",
       "Các sở, ban, ngành, đơn vị cấp tỉnh", "Ủy ban nhân dân các xã, phường, đặc khu"}},
     {"f02", 11, "Sở Nông nghiệp và Phát triển nông thôn", {"Sở Nông nghiệp và Phát triển nông thôn"}},
@@ -249,7 +252,8 @@ static const gold_cell gold_cells[] = {
 
 static size_t count_names(const char *const *names) {
     size_t n = 0;
-    while (n < MAX_NAMES && names[n]) n++;
+    while (n < MAX_NAMES && names[n])
+        n++;
     return n;
 }
 
@@ -261,12 +265,15 @@ static bool split_equals(const char *what, const char *text, const char *const *
     cd_agency_list l = {0};
     cd_agency_split(test_rules, text, strlen(text), &l, &a);
     bool ok = l.n == n_want;
-    for (size_t i = 0; ok && i < n_want; i++) ok = !strcmp(l.items[i].name, want[i]);
+    for (size_t i = 0; ok && i < n_want; i++)
+        ok = !strcmp(l.items[i].name, want[i]);
     if (!ok) {
         fprintf(stderr, "%s: \"%s\"\n  want:", what, text);
-        for (size_t i = 0; i < n_want; i++) fprintf(stderr, " [%s]", want[i]);
+        for (size_t i = 0; i < n_want; i++)
+            fprintf(stderr, " [%s]", want[i]);
         fprintf(stderr, "\n  got: ");
-        for (size_t i = 0; i < l.n; i++) fprintf(stderr, " [%s]", l.items[i].name);
+        for (size_t i = 0; i < l.n; i++)
+            fprintf(stderr, " [%s]", l.items[i].name);
         fprintf(stderr, "\n");
     }
     cd_arena_free(&a);
@@ -359,10 +366,7 @@ static void test_more_splits(void **state) {
          "Các cơ quan (Sở Nội vụ, Sở Tài chính); Công an tỉnh",
          {"Các cơ quan (Sở Nội vụ, Sở Tài chính)", "Công an tỉnh"}},
         /* a collective list of unit words may end with a place name */
-        {"place",
-         0,
-         "UBND các huyện, thị xã, thành phố Huế",
-         {"Ủy ban nhân dân các huyện, thị xã, thành phố Huế"}},
+        {"place", 0, "UBND các huyện, thị xã, thành phố Huế", {"Ủy ban nhân dân các huyện, thị xã, thành phố Huế"}},
         {"place", 0, "UBND các huyện, thành phố Cà Mau", {"Ủy ban nhân dân các huyện, thành phố Cà Mau"}},
         {"place",
          0,
@@ -661,7 +665,8 @@ static void test_hostile(void **state) {
     cd_buf b;
     cd_buf_init(&b, &a);
     static const char *const piece[] = {"Sở Tài chính, ", "UBND các xã, phường; ", "Các sở, ban, ngành và "};
-    for (int i = 0; i < 500; i++) cd_buf_adds(&b, piece[i % 3]);
+    for (int i = 0; i < 500; i++)
+        cd_buf_adds(&b, piece[i % 3]);
     cd_buf_adds(&b, "Công an tỉnh");
     cd_agency_list big = {0};
     cd_agency_split(test_rules, b.data, b.len, &big, &a);

@@ -107,8 +107,8 @@ static void test_quarter(void **state) {
     check("QUÝ IV/2025", 0, CD_DL_QUARTER, 2025, 10, 1, 2025, 12, 31);
     check("Quý 2/2026", 0, CD_DL_QUARTER, 2026, 4, 1, 2026, 6, 30);
     /* a trailing remark in brackets does not change the deadline */
-    check("Quý I/2026 (Sau khi Chính phủ ban hành, triển khai Nghị quyết về phát triển công dân số.)", 0,
-          CD_DL_QUARTER, 2026, 1, 1, 2026, 3, 31);
+    check("Quý I/2026 (Sau khi Chính phủ ban hành, triển khai Nghị quyết về phát triển công dân số.)", 0, CD_DL_QUARTER,
+          2026, 1, 1, 2026, 3, 31);
 }
 
 static void test_quarter_pairs(void **state) {
@@ -203,8 +203,8 @@ static void test_raw_and_case(void **state) {
     assert_true(parse("TRONG QUÝ III/2026;", 0, &d, &a, NULL));
     assert_int_equal(d.kind, CD_DL_QUARTER);
     /* len bounds the text: the rest of the buffer is not read */
-    assert_true(cd_deadline_parse(test_rules, "Quý II/2026 và tiếp theo", strlen("Quý II/2026"), 0, &d, &a, NULL,
-                                  NULL, 0));
+    assert_true(
+        cd_deadline_parse(test_rules, "Quý II/2026 và tiếp theo", strlen("Quý II/2026"), 0, &d, &a, NULL, NULL, 0));
     assert_int_equal(d.kind, CD_DL_QUARTER);
     assert_string_equal(d.raw, "Quý II/2026");
     assert_string_equal(cd_deadline_kind_name(CD_DL_RECURRING), "recurring");
@@ -378,14 +378,22 @@ static void test_find_in_sentence(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_date),         cmocka_unit_test(test_month),
-        cmocka_unit_test(test_quarter),      cmocka_unit_test(test_quarter_pairs),
-        cmocka_unit_test(test_half),         cmocka_unit_test(test_year),
-        cmocka_unit_test(test_range),        cmocka_unit_test(test_ongoing),
-        cmocka_unit_test(test_recurring),    cmocka_unit_test(test_event),
-        cmocka_unit_test(test_doc_year),     cmocka_unit_test(test_raw_and_case),
-        cmocka_unit_test(test_ocr_repair),   cmocka_unit_test(test_unparsed),
-        cmocka_unit_test(test_calendar),     cmocka_unit_test(test_looks_like),
+        cmocka_unit_test(test_date),
+        cmocka_unit_test(test_month),
+        cmocka_unit_test(test_quarter),
+        cmocka_unit_test(test_quarter_pairs),
+        cmocka_unit_test(test_half),
+        cmocka_unit_test(test_year),
+        cmocka_unit_test(test_range),
+        cmocka_unit_test(test_ongoing),
+        cmocka_unit_test(test_recurring),
+        cmocka_unit_test(test_event),
+        cmocka_unit_test(test_doc_year),
+        cmocka_unit_test(test_raw_and_case),
+        cmocka_unit_test(test_ocr_repair),
+        cmocka_unit_test(test_unparsed),
+        cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_looks_like),
         cmocka_unit_test(test_find_in_sentence),
     };
     return cmocka_run_group_tests(tests, test_rules_setup, test_rules_teardown);

@@ -61,14 +61,16 @@ static void check_pairs(const char *const (*pairs)[2], size_t n) {
 static void test_nfc(void **state) {
     (void)state;
     static const char *const pairs[][2] = {
-        {"Vie\xCC\x82\xCC\xA3t Nam", "Việt Nam"},        /* e + circumflex + dot below */
-        {"Vie\xCC\xA3\xCC\x82t Nam", "Việt Nam"},        /* marks in the other order */
+        {"Vie\xCC\x82\xCC\xA3t Nam", "Việt Nam"}, /* e + circumflex + dot below */
+        {"Vie\xCC\xA3\xCC\x82t Nam", "Việt Nam"}, /* marks in the other order */
         {"Quy\xCC\x81 II/2026", "Quý II/2026"},
-        {"D\xC6\xB0\xCC\x9B", "Dư\xCC\x9B"},             /* nothing composes with a second horn */
-        {"ho\xCC\x80" "a", "hòa"},                       /* decomposed, already modern */
-        {"hoa\xCC\x80", "hòa"},                          /* decomposed old style: NFC, then tone */
+        {"D\xC6\xB0\xCC\x9B", "Dư\xCC\x9B"}, /* nothing composes with a second horn */
+        {"ho\xCC\x80"
+         "a",
+         "hòa"},                /* decomposed, already modern */
+        {"hoa\xCC\x80", "hòa"}, /* decomposed old style: NFC, then tone */
         {"Tie\xCC\x82\xCC\x81ng Vie\xCC\x82\xCC\xA3t", "Tiếng Việt"},
-        {"\xE2\x84\xA6", "\xCE\xA9"},                    /* OHM SIGN is canonically omega */
+        {"\xE2\x84\xA6", "\xCE\xA9"}, /* OHM SIGN is canonically omega */
     };
     CHECK_PAIRS(pairs);
 }
@@ -78,10 +80,25 @@ static void test_nfc(void **state) {
 static void test_tone_moves(void **state) {
     (void)state;
     static const char *const pairs[][2] = {
-        {"hoà", "hòa"},     {"hoá", "hóa"},     {"hoả", "hỏa"},   {"hoã", "hõa"},   {"hoạ", "họa"},
-        {"xoá", "xóa"},     {"khoẻ", "khỏe"},   {"loè", "lòe"},   {"uỷ", "ủy"},     {"Tỉnh uỷ", "Tỉnh ủy"},
-        {"thuý", "thúy"},   {"Thuỵ", "Thụy"},   {"tuỳ", "tùy"},   {"HOÀ", "HÒA"},   {"UỶ", "ỦY"},
-        {"KHOẺ", "KHỎE"},   {"Hoá", "Hóa"},     {"oà", "òa"},     {"Uỷ ban", "Ủy ban"},
+        {"hoà", "hòa"},
+        {"hoá", "hóa"},
+        {"hoả", "hỏa"},
+        {"hoã", "hõa"},
+        {"hoạ", "họa"},
+        {"xoá", "xóa"},
+        {"khoẻ", "khỏe"},
+        {"loè", "lòe"},
+        {"uỷ", "ủy"},
+        {"Tỉnh uỷ", "Tỉnh ủy"},
+        {"thuý", "thúy"},
+        {"Thuỵ", "Thụy"},
+        {"tuỳ", "tùy"},
+        {"HOÀ", "HÒA"},
+        {"UỶ", "ỦY"},
+        {"KHOẺ", "KHỎE"},
+        {"Hoá", "Hóa"},
+        {"oà", "òa"},
+        {"Uỷ ban", "Ủy ban"},
         {"số hoá, xã hội hoá.", "số hóa, xã hội hóa."},
         {"(hoà)", "(hòa)"},
         {"Thanh Hoá, ngày 27", "Thanh Hóa, ngày 27"},
@@ -94,9 +111,9 @@ static void test_tone_moves(void **state) {
 static void test_tone_stays(void **state) {
     (void)state;
     static const char *const stay[] = {
-        "hoàn", "hoàng", "toán", "hoạch", "khoẻo", "ngoèo", "hoài", "xoáy", "huỳnh", "khuỷu", "thuyền",
-        "quý", "quỳ", "quỷ", "Quý II/2026", "QUÝ I/2026", "Quỹ đầu tư", "giá", "già", "hòa", "ủy", "thủy",
-        "Huế", "quà", "Hoàng Sa", "toàn bộ", "HOÀN THÀNH",
+        "hoàn",  "hoàng",  "toán", "hoạch", "khoẻo", "ngoèo",       "hoài",       "xoáy",       "huỳnh",
+        "khuỷu", "thuyền", "quý",  "quỳ",   "quỷ",   "Quý II/2026", "QUÝ I/2026", "Quỹ đầu tư", "giá",
+        "già",   "hòa",    "ủy",   "thủy",  "Huế",   "quà",         "Hoàng Sa",   "toàn bộ",    "HOÀN THÀNH",
     };
     for (size_t i = 0; i < sizeof stay / sizeof *stay; i++) {
         const char *got = norm(stay[i]);
@@ -109,16 +126,26 @@ static void test_tone_stays(void **state) {
 static void test_spaces(void **state) {
     (void)state;
     static const char *const pairs[][2] = {
-        {"a\xC2\xA0" "b", "a b"},                              /* NBSP */
-        {"a\xE2\x80\x83" "b\xE2\x80\xAF" "c\xE3\x80\x80" "d", "a b c d"}, /* em, narrow nbsp, ideographic */
-        {"a\xE2\x81\x9F" "b\xE2\x80\x80" "c\xE2\x80\x8A" "d", "a b c d"}, /* U+205F, U+2000, U+200A */
+        {"a\xC2\xA0"
+         "b",
+         "a b"}, /* NBSP */
+        {"a\xE2\x80\x83"
+         "b\xE2\x80\xAF"
+         "c\xE3\x80\x80"
+         "d",
+         "a b c d"}, /* em, narrow nbsp, ideographic */
+        {"a\xE2\x81\x9F"
+         "b\xE2\x80\x80"
+         "c\xE2\x80\x8A"
+         "d",
+         "a b c d"}, /* U+205F, U+2000, U+200A */
         {"Vi\xE2\x80\x8B\xE1\xBB\x87t\xE2\x80\x8C\xE2\x80\x8D\xE2\x81\xA0\xEF\xBB\xBF", "Việt"}, /* zero width */
         {"a    b", "a b"},
         {"   trước và sau   ", "trước và sau"},
         {"a \xC2\xA0 b", "a b"},
-        {"x\fy", "x y"},                                       /* form feed from a page break */
-        {"a \t b", "a\tb"},                                    /* spaces around a tab go, the tab stays */
-        {"\t\ta\t\t", "\t\ta\t\t"},                            /* leading/trailing tabs are empty cells */
+        {"x\fy", "x y"},            /* form feed from a page break */
+        {"a \t b", "a\tb"},         /* spaces around a tab go, the tab stays */
+        {"\t\ta\t\t", "\t\ta\t\t"}, /* leading/trailing tabs are empty cells */
         {"TT\tNội dung\t \t", "TT\tNội dung\t\t"},
         {"II. CHỈ TIÊU CHỦ YẾU   (Chi tiết tại Phụ lục I)", "II. CHỈ TIÊU CHỦ YẾU (Chi tiết tại Phụ lục I)"},
     };
@@ -136,9 +163,21 @@ static void test_spelling_kept(void **state) {
     (void)state;
     /* only tone marks move: typos, quotes and odd punctuation stay */
     static const char *const stay[] = {
-        "xóa điểm lốm sóng", "uơm tạo khởi nghiệp", "chuyên đổi số", "“Bình dân học vụ số”",
-        "\"bài toán - đầu ra\"", "nhiệm vụ... tổng hợp", "trên địa bàn .", "BÍ THƯ'", "KH&CN", "a < b > c",
-        "Phòng Chuyên đổi số - Cơ yếu(P).", "5 * 3 = 15", "Ghi chú (*)", "100$", "R&D",
+        "xóa điểm lốm sóng",
+        "uơm tạo khởi nghiệp",
+        "chuyên đổi số",
+        "“Bình dân học vụ số”",
+        "\"bài toán - đầu ra\"",
+        "nhiệm vụ... tổng hợp",
+        "trên địa bàn .",
+        "BÍ THƯ'",
+        "KH&CN",
+        "a < b > c",
+        "Phòng Chuyên đổi số - Cơ yếu(P).",
+        "5 * 3 = 15",
+        "Ghi chú (*)",
+        "100$",
+        "R&D",
     };
     for (size_t i = 0; i < sizeof stay / sizeof *stay; i++) {
         const char *got = norm(stay[i]);
@@ -163,7 +202,8 @@ static void test_normalize_text(void **state) {
     cd_buf b;
     cd_buf_init(&b, &a);
     cd_buf_adds(&b, " ");
-    for (int i = 0; i < 400; i++) cd_buf_adds(&b, "xoá  uỷ ");
+    for (int i = 0; i < 400; i++)
+        cd_buf_adds(&b, "xoá  uỷ ");
     char *big = ntext(cd_buf_str(&b), &a);
     assert_int_equal(strlen(big), 400 * strlen("xóa ủy ") - 1);
     assert_null(strstr(big, "uỷ"));
@@ -227,7 +267,10 @@ static void test_markup_cells(void **state) {
 static void test_headings(void **state) {
     (void)state;
     static const char *const pairs[][2] = {
-        {"# A", "A"}, {"## CHƯƠNG TRÌNH", "CHƯƠNG TRÌNH"}, {"### Ba", "Ba"}, {"#### **QUÝ I/2026**", "QUÝ I/2026"},
+        {"# A", "A"},
+        {"## CHƯƠNG TRÌNH", "CHƯƠNG TRÌNH"},
+        {"### Ba", "Ba"},
+        {"#### **QUÝ I/2026**", "QUÝ I/2026"},
         {"## Tiêu đề ##", "Tiêu đề"},
     };
     CHECK_PAIRS(pairs);
@@ -282,7 +325,8 @@ static void test_bold_across_lines(void **state) {
     /* seed 002 lines 17-19: three lines, the middle one without marks */
     d = doc("**ban hành Chương trình công tác\ncủa Ban Chỉ đạo về phát triển\nvà chuyển đổi số năm 2026**\n"
             "Căn cứ Chương trình");
-    for (int i = 0; i < 3; i++) assert_int_equal(d->lines[i].flags, CD_LINE_BOLD);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(d->lines[i].flags, CD_LINE_BOLD);
     assert_string_equal(d->lines[1].text, "của Ban Chỉ đạo về phát triển");
     assert_string_equal(d->lines[2].text, "và chuyển đổi số năm 2026");
     assert_int_equal(d->lines[3].flags, 0);
@@ -296,12 +340,14 @@ static void test_bold_across_lines(void **state) {
 
     /* a stray mark never closed before the blank line: nothing is bold */
     d = doc("**a\nb\nc\n\nd");
-    for (int i = 0; i < 5; i++) assert_false(d->lines[i].flags & CD_LINE_BOLD);
+    for (int i = 0; i < 5; i++)
+        assert_false(d->lines[i].flags & CD_LINE_BOLD);
     assert_string_equal(d->lines[0].text, "a");
 
     /* ... nor at the end of the file */
     d = doc("x\n**a\nb");
-    for (int i = 0; i < 3; i++) assert_false(d->lines[i].flags & CD_LINE_BOLD);
+    for (int i = 0; i < 3; i++)
+        assert_false(d->lines[i].flags & CD_LINE_BOLD);
 
     /* ... nor in a document without blank lines, where it is closed far away */
     cd_buf b;
@@ -309,10 +355,12 @@ static void test_bold_across_lines(void **state) {
     cd_arena_init(&a);
     cd_buf_init(&b, &a);
     cd_buf_adds(&b, "1. Mở **\n");
-    for (int i = 0; i < 40; i++) cd_buf_adds(&b, "dòng thường\n");
+    for (int i = 0; i < 40; i++)
+        cd_buf_adds(&b, "dòng thường\n");
     cd_buf_adds(&b, "đóng** ở đây\n");
     d = doc(cd_buf_str(&b));
-    for (size_t i = 0; i < d->n_lines; i++) assert_false(d->lines[i].flags & CD_LINE_BOLD);
+    for (size_t i = 0; i < d->n_lines; i++)
+        assert_false(d->lines[i].flags & CD_LINE_BOLD);
     cd_arena_free(&a);
 
     /* a blank line ends an open bold span */
@@ -379,7 +427,8 @@ static void test_src_and_indent_kept(void **state) {
     (void)state;
     cd_document *d = doc("\n  **a**\n\n\t<p>b</p>");
     assert_int_equal(d->n_lines, 4);
-    for (size_t i = 0; i < 4; i++) assert_int_equal(d->lines[i].src, (int)i + 1);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(d->lines[i].src, (int)i + 1);
     assert_int_equal(d->lines[1].indent, 2);
     assert_string_equal(d->lines[1].text, "a");
     assert_int_equal(d->lines[3].indent, 4);
@@ -408,7 +457,8 @@ static char *g_seed; /* freed by the next seed test or at teardown, also when a 
 
 /* An old-style tone mark at the end of a syllable ("hoá," but not "khoáng"). */
 static bool old_tone(const char *t) {
-    static const char *const forms[] = {"oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ", "oẽ", "oẹ", "uỳ", "uý", "uỷ", "uỹ", "uỵ"};
+    static const char *const forms[] = {"oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ",
+                                        "oẽ", "oẹ", "uỳ", "uý", "uỷ", "uỹ", "uỵ"};
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
         for (const char *p = strstr(t, forms[i]); p; p = strstr(p + 1, forms[i])) {
             unsigned char next = (unsigned char)p[strlen(forms[i])];
@@ -434,7 +484,7 @@ static char *slurp(const char *path, size_t *n) {
 typedef struct seed_line {
     int src;
     unsigned flags;
-    const char *text; /* exact text, or NULL */
+    const char *text;     /* exact text, or NULL */
     const char *contains; /* or a substring, or NULL */
 } seed_line;
 
@@ -463,8 +513,7 @@ static void check_seed(const char *name, size_t n_lines, const seed_line *checks
             strstr(t, "<i>") || strstr(t, "  ") || strstr(t, " \t") || strstr(t, "\t ") || t[0] == ' ' ||
             (d->lines[i].len && t[d->lines[i].len - 1] == ' ') || strstr(t, "*Ch"))
             fail_msg("%s line %d keeps markup or spaces: '%s'", name, d->lines[i].src, t);
-        if (old_tone(t))
-            fail_msg("%s line %d keeps an old tone mark: '%s'", name, d->lines[i].src, t);
+        if (old_tone(t)) fail_msg("%s line %d keeps an old tone mark: '%s'", name, d->lines[i].src, t);
     }
 }
 
@@ -544,7 +593,8 @@ static void test_seed_002(void **state) {
     /* the tags go, the cells stay: line 91 keeps its 7 cells */
     const char *t = g_doc.lines[90].text;
     int tabs = 0;
-    for (; *t; t++) tabs += *t == '\t';
+    for (; *t; t++)
+        tabs += *t == '\t';
     assert_int_equal(tabs, 6);
 }
 
@@ -592,7 +642,8 @@ static void test_pathological(void **state) {
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         cd_buf b;
         cd_buf_init(&b, &a);
-        for (int i = 0; i < 20000; i++) cd_buf_adds(&b, units[u]);
+        for (int i = 0; i < 20000; i++)
+            cd_buf_adds(&b, units[u]);
         double t0 = now();
         doc_n(b.data, b.len);
         double dt = now() - t0;

@@ -1,5 +1,6 @@
 /* test_read.c — cd_read: BOM, line ends, UTF-8 validation and repair, NUL
  * bytes, empty input, limits, indentation, sha256. */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "read.h"
 
@@ -50,7 +50,8 @@ static void test_lines_lf(void **state) {
     assert_string_equal(t.d.lines[1].text, "hai");
     assert_string_equal(t.d.lines[2].text, "");
     assert_string_equal(t.d.lines[3].text, "bốn");
-    for (size_t i = 0; i < t.d.n_lines; i++) assert_int_equal(t.d.lines[i].src, (int)i + 1);
+    for (size_t i = 0; i < t.d.n_lines; i++)
+        assert_int_equal(t.d.lines[i].src, (int)i + 1);
     assert_string_equal(t.d.encoding, "UTF-8");
     assert_string_equal(t.d.format, "text");
     assert_int_equal(t.d.diags.n, 0);
@@ -195,14 +196,14 @@ static void test_overlong_and_out_of_range(void **state) {
         const char *bytes;
         const char *repaired; /* U+FFFD per maximal subpart (Unicode 3.9, W3C practice) */
     } cases[] = {
-        {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                         /* overlong '/' (2 bytes) */
-        {"\xC1\xBF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                         /* overlong, C1 lead */
-        {"\xE0\x80\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},         /* overlong '/' (3 bytes) */
+        {"\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                                 /* overlong '/' (2 bytes) */
+        {"\xC1\xBF", "\xEF\xBF\xBD\xEF\xBF\xBD"},                                 /* overlong, C1 lead */
+        {"\xE0\x80\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},                 /* overlong '/' (3 bytes) */
         {"\xF0\x80\x80\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"}, /* overlong (4) */
-        {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},         /* surrogate U+D800 */
+        {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},                 /* surrogate U+D800 */
         {"\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"}, /* U+110000 */
-        {"\xF5\x80", "\xEF\xBF\xBD\xEF\xBF\xBD"},                         /* F5: never a lead byte */
-        {"\x80", "\xEF\xBF\xBD"},                                         /* lone continuation */
+        {"\xF5\x80", "\xEF\xBF\xBD\xEF\xBF\xBD"},                                 /* F5: never a lead byte */
+        {"\x80", "\xEF\xBF\xBD"},                                                 /* lone continuation */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         tdoc t;
@@ -300,7 +301,8 @@ static void test_sha256(void **state) {
     assert_string_equal(t.d.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     close_doc(&t);
     /* of the file's bytes, BOM included */
-    open_s(&t, "\xEF\xBB\xBF" "abc");
+    open_s(&t, "\xEF\xBB\xBF"
+               "abc");
     assert_string_not_equal(t.d.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_int_equal(strlen(t.d.sha256), 64);
     close_doc(&t);

@@ -45,7 +45,6 @@ static void test_bad_pattern_names_file_line_and_caret(void **state) {
     assert_non_null(strstr(errs.items[0].message, "pattern = (ab[c"));
     assert_non_null(strstr(errs.items[0].message, "^"));
     cd_arena_free(&a);
-
 }
 
 static void test_lists_macros_emits_and_examples(void **state) {
@@ -53,14 +52,16 @@ static void test_lists_macros_emits_and_examples(void **state) {
     char path[128];
     snprintf(path, sizeof path, "%s/bad.rules", tmpdir);
     unlink(path);
-    write_rules("vocab.rules",
-                "[list depts]\nitem = Tư pháp\nitem = Văn hóa, Thể thao và Du lịch\nitem = KH&CN => Khoa học và Công nghệ\n"
-                "example = Sở KH&CN tỉnh => Khoa học và Công nghệ\n\n"
-                "[dept]\npattern = ^Sở\\s+(?<name>{{depts}})\nemit = head=Sở; full=Sở ${name}\n"
-                "example = Sở Văn hóa, Thể thao và Du lịch => full=Sở Văn hóa, Thể thao và Du lịch; name=Văn hóa, Thể thao và Du lịch\n"
-                "example = Sở Nội vụ => no match\n\n"
-                "[ubnd]\npattern = \\bUBND\\b\nreplace = Ủy ban nhân dân\nexample = UBND tỉnh => Ủy ban nhân dân tỉnh\n\n"
-                "[wrong]\npattern = ^x\nemit = k=1\nexample = x => k=2\n");
+    write_rules(
+        "vocab.rules",
+        "[list depts]\nitem = Tư pháp\nitem = Văn hóa, Thể thao và Du lịch\nitem = KH&CN => Khoa học và Công nghệ\n"
+        "example = Sở KH&CN tỉnh => Khoa học và Công nghệ\n\n"
+        "[dept]\npattern = ^Sở\\s+(?<name>{{depts}})\nemit = head=Sở; full=Sở ${name}\n"
+        "example = Sở Văn hóa, Thể thao và Du lịch => full=Sở Văn hóa, Thể thao và Du lịch; name=Văn hóa, Thể thao và "
+        "Du lịch\n"
+        "example = Sở Nội vụ => no match\n\n"
+        "[ubnd]\npattern = \\bUBND\\b\nreplace = Ủy ban nhân dân\nexample = UBND tỉnh => Ủy ban nhân dân tỉnh\n\n"
+        "[wrong]\npattern = ^x\nemit = k=1\nexample = x => k=2\n");
     cd_arena a;
     cd_arena_init(&a);
     cd_diag_list errs;

@@ -143,8 +143,9 @@ static void test_assignment_sentence(void **state) {
     run("UBND tỉnh thống nhất chủ trương đầu tư. Giao Sở Xây dựng chủ trì, cùng Sở Tài chính hướng dẫn Nhà đầu tư; "
         "hoàn thành trước ngày 30/9/2024./.\n");
     assert_int_equal(doc.n_tasks, 1);
-    assert_string_equal(doc.tasks[0].text,
-                        "Giao Sở Xây dựng chủ trì, cùng Sở Tài chính hướng dẫn Nhà đầu tư; hoàn thành trước ngày 30/9/2024.");
+    assert_string_equal(
+        doc.tasks[0].text,
+        "Giao Sở Xây dựng chủ trì, cùng Sở Tài chính hướng dẫn Nhà đầu tư; hoàn thành trước ngày 30/9/2024.");
     assert_string_equal(doc.tasks[0].support.items[0].name, "Sở Tài chính");
     assert_int_equal(doc.tasks[0].deadline->end.m, 9);
     done();
