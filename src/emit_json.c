@@ -64,12 +64,12 @@ static int jansson_sink(const char *buf, size_t n, void *data) {
 
 static void string(jw *w, const char *s) {
     size_t n = strlen(s);
-    bool plain = true;
-    for (size_t i = 0; i < n && plain; i++) {
+    unsigned special = 0; /* no early exit: the loop vectorises */
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        plain = c >= 0x20 && c != '"' && c != '\\';
+        special |= (c < 0x20) | (c == '"') | (c == '\\');
     }
-    if (plain) {
+    if (!special) {
         put(w, "\"", 1);
         put(w, s, n);
         put(w, "\"", 1);

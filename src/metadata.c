@@ -43,7 +43,9 @@ static int group_int(meta_ctx *c, const cd_match *m, const char *name) {
 static bool is_blank(const cd_line *ln) { return !ln->len || (ln->flags & CD_LINE_BLANK); }
 
 /* The text of a line with pipes turned into spaces and trimmed. */
-static char *plain(meta_ctx *c, const cd_line *ln) {
+static const char *plain(meta_ctx *c, const cd_line *ln) {
+    /* normalize left single spaces and no ends: only cells need rewriting */
+    if (!memchr(ln->text, '|', ln->len) && !memchr(ln->text, '\t', ln->len)) return ln->text;
     cd_buf b;
     cd_buf_init(&b, c->a);
     for (size_t i = 0; i < ln->len; i++) {
@@ -85,7 +87,7 @@ static const char *next_nonblank(meta_ctx *c, size_t i, size_t limit, size_t *at
     for (size_t j = i; j < limit && j < c->doc->n_lines; j++) {
         const cd_line *ln = &c->doc->lines[j];
         if (is_blank(ln)) continue;
-        char *t = plain(c, ln);
+        const char *t = plain(c, ln);
         if (!*t) continue;
         if (at) *at = j;
         return t;
@@ -193,7 +195,7 @@ static void find_dateline(meta_ctx *c, size_t end, int *dateline_year) {
             char *place = group(c, &m, "place");
             /* the first words of the place on the line above ("Khánh" / "Hòa, ngày") */
             if (k == 0 && i > 0 && !is_blank(&doc->lines[i - 1])) {
-                char *prev = plain(c, &doc->lines[i - 1]);
+                const char *prev = plain(c, &doc->lines[i - 1]);
                 cd_match pm;
                 if (!(doc->lines[i - 1].flags & CD_LINE_PIPE) && search(c, "place-fragment", prev, &pm) &&
                     !search(c, "motto", prev, &pm) && !cd_text_all_caps(prev, strlen(prev)))
@@ -230,7 +232,7 @@ static void find_kind_title(meta_ctx *c, size_t end) {
     for (size_t i = 0; i < end; i++) {
         const cd_line *ln = &doc->lines[i];
         if (is_blank(ln)) continue;
-        char *t = plain(c, ln);
+        const char *t = plain(c, ln);
         if (search(c, "kind-heading", t, &m)) {
             char *label = group(c, &m, "label");
             meta->kind_label = label;
@@ -251,7 +253,7 @@ static void find_kind_title(meta_ctx *c, size_t end) {
     if (title_from == SIZE_MAX) {
         /* the subject of a letter can also come after the header zone */
         for (size_t i = end; i < doc->n_lines && i < end + 5; i++) {
-            char *t = plain(c, &doc->lines[i]);
+            const char *t = plain(c, &doc->lines[i]);
             if (search(c, "subject", t, &m)) {
                 meta->kind = "letter";
                 cd_buf_adds(&title, group(c, &m, "text"));
@@ -268,7 +270,7 @@ static void find_kind_title(meta_ctx *c, size_t end) {
                 if (any) break;
                 continue;
             }
-            char *t = plain(c, ln);
+            const char *t = plain(c, ln);
             if (!*t) {
                 if (any) break;
                 continue;
@@ -331,7 +333,7 @@ static int title_year(meta_ctx *c, const char *title) {
     return year;
 }
 
-static char *sentence_join(meta_ctx *c, char **parts, size_t n) {
+static char *sentence_join(meta_ctx *c, const char *const *parts, size_t n) {
     cd_buf b;
     cd_buf_init(&b, c->a);
     for (size_t i = 0; i < n; i++) {
@@ -371,20 +373,20 @@ static void find_issuer(meta_ctx *c, size_t end) {
         if (stop && n) break;
     }
 done:
-    if (n) doc->meta.issuer = sentence_join(c, parts, n);
+    if (n) doc->meta.issuer = sentence_join(c, (const char *const *)parts, n);
 }
 
 static void find_signer(meta_ctx *c) {
     cd_document *doc = c->doc;
     cd_match m;
     for (size_t i = doc->meta.body_start; i < doc->n_lines; i++) {
-        char *t = plain(c, &doc->lines[i]);
+        const char *t = plain(c, &doc->lines[i]);
         if (!*t || !search(c, "signer-title", t, &m)) continue;
-        char *titles[8];
+        const char *titles[8];
         size_t nt = 0;
         titles[nt++] = t;
         for (size_t j = i + 1; j < doc->n_lines && j < i + 10; j++) {
-            char *u = plain(c, &doc->lines[j]);
+            const char *u = plain(c, &doc->lines[j]);
             if (!*u) continue;
             if (search(c, "signer-title", u, &m) || (cd_text_all_caps(u, strlen(u)) && nt < 8)) {
                 if (nt < 8) titles[nt++] = u;

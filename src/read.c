@@ -85,6 +85,14 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, scan *sc)
             continue;
         }
         open = true;
+        if (c >= 0x20 && c < 0x80) { /* a run of printable ASCII: nothing to check but its length */
+            size_t j = i + 1;
+            while (j < n && s[j] >= 0x20 && s[j] < 0x80)
+                j++;
+            col += j - i;
+            i = j;
+            continue;
+        }
         if (c == 0 && sc->nul_off == SIZE_MAX) {
             sc->nul_off = i;
             sc->nul_line = line;
