@@ -1,6 +1,5 @@
 /* test_read.c — cd_read: BOM, line ends, UTF-8 validation and repair, NUL
  * bytes, empty input, limits, indentation, sha256. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* cmocka needs the headers above first */
+#include <cmocka.h>
 
 #include "read.h"
 
