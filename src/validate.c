@@ -11,7 +11,7 @@
  *
  * Severity policy (one rule for every stage):
  *   error   — the record cannot be used as it stands.  --strict turns an error
- *             into exit 1 and so stops a batch; raise one only when the
+ *             into exit 1 (for a whole batch too); raise one only when the
  *             record plainly misses what the document is for.  Besides input
  *             that cannot be read at all (read.c), that is a document that
  *             prints assigned work — at least NO_TASKS_EVIDENCE lead or
