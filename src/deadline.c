@@ -128,6 +128,7 @@ static int numeral_field(const cd_rules *rules, const cd_match *m, const char *k
 /* The first rule in file order that matches s and names a form (emits kind
  * or retry).  Lists and sentence-clause rules emit neither and are passed. */
 static const cd_rule *first_form(const cd_rule_group *g, const char *s, size_t n, cd_match *m, cd_arena *a) {
+    if (!cd_group_may_match(g, s, n)) return NULL;
     for (size_t i = 0; i < cd_group_size(g); i++) {
         const cd_rule *r = cd_group_rule(g, i);
         /* vocabulary lists and sentence-clause rules are not forms */

@@ -53,6 +53,8 @@ struct cd_rule {
     size_t n_items;
     pcre2_code *code;
     const cd_rule_group *group;
+    const char *expanded; /* the pattern as compiled (lists expanded) */
+    uint32_t options;     /* its PCRE2 compile options */
 };
 
 struct cd_rule_group {
@@ -62,6 +64,11 @@ struct cd_rule_group {
     bool first_mode; /* mode = first (default): examples must be answered by their rule */
     cd_rule **rules;
     size_t n;
+    /* All the group's pattern rules as one alternation: when it finds
+     * nothing, no rule can match, and cd_group_first answers with one search
+     * instead of one per rule.  NULL when the group has fewer than
+     * PREFILTER_MIN_RULES rules or a pattern that alternation would change. */
+    pcre2_code *prefilter;
 };
 
 /* Lookups by "group/name" go through an open-addressing hash: stages look
@@ -84,6 +91,7 @@ struct cd_rules {
 static atomic_uint_fast64_t rules_loaded;
 
 static void build_index(cd_rules *rs);
+static void build_prefilter(cd_rules *rs, cd_rule_group *g);
 
 /* ---------- small helpers ---------- */
 
@@ -377,6 +385,8 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
     int errcode;
     PCRE2_SIZE erroff;
     const char *pattern = cd_buf_str(&src);
+    r->expanded = pattern;
+    r->options = opts;
     r->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];
@@ -462,6 +472,7 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
         return NULL;
     }
     build_index(rs);
+    for (size_t g = 0; g < rs->n_groups; g++) build_prefilter(rs, rs->groups[g]);
     rs->id = atomic_fetch_add(&rules_loaded, 1) + 1;
     return rs;
 }
@@ -496,6 +507,63 @@ static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char
         if (!sl->group) return sl;
         if (!strcmp(sl->group, group) && (name ? sl->name && !strcmp(sl->name, name) : !sl->name)) return sl;
     }
+}
+
+/* A group prefilter pays off from this many rules on. */
+#define PREFILTER_MIN_RULES 3
+
+/* Would putting this pattern into an alternation change what the
+ * alternation can match?  Numbered references and subroutine calls would
+ * point at other groups, and backtracking verbs ((*COMMIT), (*SKIP) …) act
+ * on the whole match.  Such a group simply gets no prefilter. */
+static bool alternation_safe(const char *p) {
+    for (; *p; p++) {
+        if (p[0] == '\\' && p[1]) {
+            char c = p[1];
+            if ((c >= '1' && c <= '9') || c == 'g') return false;
+            p++;
+            continue;
+        }
+        if (p[0] == '(' && p[1] == '*') return false;
+        if (p[0] == '(' && p[1] == '?' && (p[2] == '(' || p[2] == 'R' || p[2] == '&' || p[2] == 'P' || p[2] == '+' ||
+                                           p[2] == '-' || (p[2] >= '0' && p[2] <= '9')))
+            return false;
+    }
+    return true;
+}
+
+static void build_prefilter(cd_rules *rs, cd_rule_group *g) {
+    size_t n_patterns = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const cd_rule *r = g->rules[i];
+        if (r->is_list && g->n > 1) continue; /* as cd_group_first: vocabulary */
+        if (!r->code || !r->expanded || !alternation_safe(r->expanded)) return;
+        n_patterns++;
+    }
+    if (n_patterns < PREFILTER_MIN_RULES) return;
+    cd_buf src;
+    cd_buf_init(&src, &rs->arena);
+    for (size_t i = 0; i < g->n; i++) {
+        const cd_rule *r = g->rules[i];
+        if (r->is_list && g->n > 1) continue;
+        if (src.len) cd_buf_addc(&src, '|');
+        /* each alternative keeps its own options, set for its group only */
+        cd_buf_adds(&src, "(?");
+        if (r->options & PCRE2_CASELESS) cd_buf_addc(&src, 'i');
+        if (r->options & PCRE2_EXTENDED) cd_buf_addc(&src, 'x');
+        if (r->options & PCRE2_DOTALL) cd_buf_addc(&src, 's');
+        if (r->options & PCRE2_MULTILINE) cd_buf_addc(&src, 'm');
+        cd_buf_adds(&src, ":");
+        cd_buf_adds(&src, r->expanded);
+        /* a newline ends an extended-mode comment before the closing paren */
+        cd_buf_adds(&src, (r->options & PCRE2_EXTENDED) ? "\n)" : ")");
+    }
+    int errcode;
+    PCRE2_SIZE erroff;
+    g->prefilter = pcre2_compile((PCRE2_SPTR)cd_buf_str(&src), PCRE2_ZERO_TERMINATED,
+                                 PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES, &errcode, &erroff, NULL);
+    if (g->prefilter) pcre2_jit_compile(g->prefilter, PCRE2_JIT_COMPLETE);
+    /* a pattern the alternation cannot compile just means no prefilter */
 }
 
 /* Called once all files are parsed.  The first rule of a name wins, as the
@@ -578,8 +646,24 @@ void cd_rules_thread_done(void) {
 
 uint64_t cd_rules_id(const cd_rules *rs) { return rs ? rs->id : 0; }
 
+/* false only when no rule of g can match s[start..len): the prefilter found
+ * nothing.  A prefilter that hits a match limit says "maybe". */
+static bool group_may_match(const cd_rule_group *g, const char *s, size_t len, size_t start) {
+    if (!g->prefilter) return true;
+    if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
+    if (!thread_match_data) abort();
+    int rc = pcre2_jit_match(g->prefilter, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(g->prefilter, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
+    return rc != PCRE2_ERROR_NOMATCH;
+}
+
+bool cd_group_may_match(const cd_rule_group *g, const char *s, size_t len) {
+    return g && group_may_match(g, s, len, 0);
+}
+
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m) {
-    if (!g) return NULL;
+    if (!g || !group_may_match(g, s, len, 0)) return NULL;
     for (size_t i = 0; i < g->n; i++) {
         const cd_rule *r = g->rules[i];
         if (r->is_list && g->n > 1) continue; /* lists in a rule group are vocabulary for macros */
