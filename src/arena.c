@@ -55,11 +55,14 @@ char *cd_arena_strndup(cd_arena *a, const char *s, size_t n) {
 char *cd_arena_strdup(cd_arena *a, const char *s) { return cd_arena_strndup(a, s, strlen(s)); }
 
 char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap) {
+    /* one formatting pass for the usual short result, two for a long one */
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0) n = 0;
+    if ((size_t)n < sizeof small) return cd_arena_strndup(a, small, (size_t)n);
     char *p = cd_arena_alloc(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
