@@ -69,6 +69,9 @@ struct cd_rule_group {
      * instead of one per rule.  NULL when the group has fewer than
      * PREFILTER_MIN_RULES rules or a pattern that alternation would change. */
     pcre2_code *prefilter;
+    /* The same over the group's substitution rules, for cd_group_replace:
+     * when none matches the text, none can change it. */
+    pcre2_code *replace_prefilter;
 };
 
 /* Lookups by "group/name" go through an open-addressing hash: stages look
@@ -532,20 +535,29 @@ static bool alternation_safe(const char *p) {
     return true;
 }
 
-static void build_prefilter(cd_rules *rs, cd_rule_group *g) {
+/* Does this rule take part in the group's prefilter (replace_only: the
+ * substitution rules; otherwise what cd_group_first tries)? */
+static bool in_prefilter(const cd_rule_group *g, const cd_rule *r, bool replace_only) {
+    if (replace_only) return r->replace != NULL;
+    return !(r->is_list && g->n > 1); /* as cd_group_first: lists are vocabulary */
+}
+
+/* The alternation of the group's rules, or NULL (too few, or one that an
+ * alternation would change). */
+static pcre2_code *compile_prefilter(cd_rules *rs, const cd_rule_group *g, bool replace_only) {
     size_t n_patterns = 0;
     for (size_t i = 0; i < g->n; i++) {
         const cd_rule *r = g->rules[i];
-        if (r->is_list && g->n > 1) continue; /* as cd_group_first: vocabulary */
-        if (!r->code || !r->expanded || !alternation_safe(r->expanded)) return;
+        if (!in_prefilter(g, r, replace_only)) continue;
+        if (!r->code || !r->expanded || !alternation_safe(r->expanded)) return NULL;
         n_patterns++;
     }
-    if (n_patterns < PREFILTER_MIN_RULES) return;
+    if (n_patterns < PREFILTER_MIN_RULES) return NULL;
     cd_buf src;
     cd_buf_init(&src, &rs->arena);
     for (size_t i = 0; i < g->n; i++) {
         const cd_rule *r = g->rules[i];
-        if (r->is_list && g->n > 1) continue;
+        if (!in_prefilter(g, r, replace_only)) continue;
         if (src.len) cd_buf_addc(&src, '|');
         /* each alternative keeps its own options, set for its group only */
         cd_buf_adds(&src, "(?");
@@ -560,10 +572,16 @@ static void build_prefilter(cd_rules *rs, cd_rule_group *g) {
     }
     int errcode;
     PCRE2_SIZE erroff;
-    g->prefilter = pcre2_compile((PCRE2_SPTR)cd_buf_str(&src), PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES, &errcode, &erroff, NULL);
-    if (g->prefilter) pcre2_jit_compile(g->prefilter, PCRE2_JIT_COMPLETE);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)cd_buf_str(&src), PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES, &errcode, &erroff, NULL);
     /* a pattern the alternation cannot compile just means no prefilter */
+    if (code) pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    return code;
+}
+
+static void build_prefilter(cd_rules *rs, cd_rule_group *g) {
+    g->prefilter = compile_prefilter(rs, g, false);
+    g->replace_prefilter = compile_prefilter(rs, g, true);
 }
 
 /* Called once all files are parsed.  The first rule of a name wins, as the
@@ -648,14 +666,19 @@ uint64_t cd_rules_id(const cd_rules *rs) { return rs ? rs->id : 0; }
 
 /* false only when no rule of g can match s[start..len): the prefilter found
  * nothing.  A prefilter that hits a match limit says "maybe". */
-static bool group_may_match(const cd_rule_group *g, const char *s, size_t len, size_t start) {
-    if (!g->prefilter) return true;
+static bool prefilter_may_match(const cd_rule_group *g, const pcre2_code *code, const char *s, size_t len,
+                                size_t start) {
+    if (!code) return true;
     if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
     if (!thread_match_data) abort();
-    int rc = pcre2_jit_match(g->prefilter, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
+    int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(g->prefilter, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
+        rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
     return rc != PCRE2_ERROR_NOMATCH;
+}
+
+static bool group_may_match(const cd_rule_group *g, const char *s, size_t len, size_t start) {
+    return prefilter_may_match(g, g->prefilter, s, len, start);
 }
 
 bool cd_group_may_match(const cd_rule_group *g, const char *s, size_t len) {
@@ -797,6 +820,8 @@ static char *replace_one(const cd_rule *r, const char *s, size_t len, size_t *ou
 char *cd_group_replace(const cd_rule_group *g, const char *s, size_t len, size_t *out_len, cd_arena *a) {
     const char *cur = s;
     size_t cur_len = len;
+    /* nothing matches the text: nothing changes it, not even in sequence */
+    if (g && !prefilter_may_match(g, g->replace_prefilter, s, len, 0)) g = NULL;
     for (size_t i = 0; g && i < g->n; i++) {
         if (!g->rules[i]->replace) continue;
         size_t nl;
