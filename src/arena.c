@@ -23,7 +23,8 @@ static void cd_oom(size_t n) {
 
 void cd_arena_init(cd_arena *a) { memset(a, 0, sizeof *a); }
 
-void *cd_arena_alloc(cd_arena *a, size_t n) {
+/* Allocation without zeroing, for callers that fill the block at once. */
+static void *alloc_raw(cd_arena *a, size_t n) {
     size_t need = (n + 15) & ~(size_t)15;
     if (need < n) cd_oom(n);
     cd_arena_chunk *c = a->head;
@@ -41,12 +42,17 @@ void *cd_arena_alloc(cd_arena *a, size_t n) {
     void *p = c->data + c->used;
     c->used += need;
     a->used_bytes += need;
+    return p;
+}
+
+void *cd_arena_alloc(cd_arena *a, size_t n) {
+    void *p = alloc_raw(a, n);
     memset(p, 0, n);
     return p;
 }
 
 char *cd_arena_strndup(cd_arena *a, const char *s, size_t n) {
-    char *p = cd_arena_alloc(a, n + 1);
+    char *p = alloc_raw(a, n + 1);
     if (n) memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -78,8 +84,10 @@ char *cd_arena_printf(cd_arena *a, const char *fmt, ...) {
 
 void *cd_arena_grow(cd_arena *a, void *old, size_t elem, size_t n_old, size_t n_new) {
     if (n_new && elem > SIZE_MAX / n_new) cd_oom(SIZE_MAX);
-    void *p = cd_arena_alloc(a, elem * n_new);
-    if (old && n_old) memcpy(p, old, elem * (n_old < n_new ? n_old : n_new));
+    char *p = alloc_raw(a, elem * n_new);
+    size_t kept = old && n_old ? elem * (n_old < n_new ? n_old : n_new) : 0;
+    if (kept) memcpy(p, old, kept);
+    memset(p + kept, 0, elem * n_new - kept); /* the new part is zeroed, as documented */
     return p;
 }
 

@@ -30,20 +30,24 @@ typedef struct jw {
     bool first[JW_MAX_DEPTH]; /* no member written yet at this level */
 } jw;
 
-static void put(jw *w, const char *s, size_t n) {
-    if (w->failed) return;
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 65536;
-        while (cap < w->len + n)
-            cap *= 2;
-        char *p = realloc(w->data, cap);
-        if (!p) {
-            w->failed = true;
-            return;
-        }
-        w->data = p;
-        w->cap = cap;
+/* Room for n more bytes. */
+static void reserve(jw *w, size_t n) {
+    if (w->failed || w->len + n <= w->cap) return;
+    size_t cap = w->cap ? 2 * w->cap : 65536;
+    while (cap < w->len + n)
+        cap *= 2;
+    char *p = realloc(w->data, cap);
+    if (!p) {
+        w->failed = true;
+        return;
     }
+    w->data = p;
+    w->cap = cap;
+}
+
+static void put(jw *w, const char *s, size_t n) {
+    reserve(w, n);
+    if (w->failed) return;
     memcpy(w->data + w->len, s, n);
     w->len += n;
 }
@@ -64,15 +68,20 @@ static int jansson_sink(const char *buf, size_t n, void *data) {
 
 static void string(jw *w, const char *s) {
     size_t n = strlen(s);
+    /* copy while checking: one pass over the text in the common case */
+    reserve(w, n + 2);
+    if (w->failed) return;
+    char *out = w->data + w->len;
+    out[0] = '"';
     unsigned special = 0; /* no early exit: the loop vectorises */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         special |= (c < 0x20) | (c == '"') | (c == '\\');
+        out[i + 1] = (char)c;
     }
     if (!special) {
-        put(w, "\"", 1);
-        put(w, s, n);
-        put(w, "\"", 1);
+        out[n + 1] = '"';
+        w->len += n + 2;
         return;
     }
     json_t *v = json_stringn(s, n);
@@ -376,6 +385,7 @@ static void record(jw *w, const cd_document *doc) {
 static int dump(const cd_document *doc, FILE *out, bool compact) {
     jw w = {.compact = compact};
     w.first[0] = true;
+    reserve(&w, 3 * doc->n_bytes + 4096); /* records run ~2.7 times their source */
     record(&w, doc);
     bool ok = !w.failed && fwrite(w.data, 1, w.len, out) == w.len;
     free(w.data);

@@ -226,6 +226,12 @@ static bool already_clean(const char *s, size_t n) {
     UChar32 prev = 0, prev2 = 0;
     for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
+        if (b > 0x20 && b < 0x7F) { /* the common case: a printable ASCII character */
+            prev2 = prev;
+            prev = b;
+            i++;
+            continue;
+        }
         if (b < 0x80) {
             if (b == ' ' && (prev == ' ' || prev == '\t' || (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))))
                 return false;

@@ -163,12 +163,13 @@ static void sha256_hex(const unsigned char *s, size_t n, char out[65]) {
 
 int cd_read(cd_document *doc, const cd_options *opt) {
     if (!doc->diags.arena) cd_diags_init(&doc->diags, &doc->arena);
-    doc->encoding = "UTF-8";
-    doc->format = "text";
+    if (!doc->encoding) doc->encoding = "UTF-8";
+    if (!doc->format) doc->format = "text";
     doc->lines = NULL;
     doc->n_lines = 0;
-    const unsigned char *s = doc->bytes;
-    size_t n = s ? doc->n_bytes : 0;
+    /* the decoded text when decode converted the file, else its bytes */
+    const unsigned char *s = doc->text ? doc->text : doc->bytes;
+    size_t n = doc->text ? doc->n_text : s ? doc->n_bytes : 0;
     bool repair = opt && opt->repair;
     if (n > CD_READ_MAX_BYTES) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, 0,
@@ -176,7 +177,7 @@ int cd_read(cd_document *doc, const cd_options *opt) {
                     (unsigned)CD_READ_MAX_BYTES);
         return CD_EXIT_INPUT;
     }
-    sha256_hex(s ? s : (const unsigned char *)"", n, doc->sha256);
+    if (!doc->sha256[0]) sha256_hex(s ? s : (const unsigned char *)"", n, doc->sha256); /* no decode stage ran */
     size_t start = (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
     if (n == start) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "empty-input", doc->path, 0, "empty input");
@@ -225,9 +226,7 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     cd_line *lines = cd_arena_alloc(&doc->arena, sizeof *lines * sc.n_lines);
     size_t k = 0, i = 0;
     while (i < len && k < sc.n_lines) {
-        size_t e = i;
-        while (e < len && text[e] != '\n' && text[e] != '\r')
-            e++;
+        size_t e = i + strcspn(text + i, "\r\n"); /* text has no NUL (refused above) and ends in one */
         cd_line *ln = &lines[k];
         ln->text = text + i;
         ln->len = e - i;

@@ -27,7 +27,7 @@ static cd_document *doc_n(const char *bytes, size_t n) {
     g_doc.bytes = (const unsigned char *)bytes;
     g_doc.n_bytes = n;
     g_open = true;
-    cd_options opt = {test_rules, false, false};
+    cd_options opt = {.rules = test_rules};
     assert_int_equal(cd_read(&g_doc, &opt), CD_EXIT_OK);
     assert_int_equal(cd_normalize(&g_doc, &opt), CD_EXIT_OK);
     return &g_doc;

@@ -24,7 +24,7 @@ static void open_n(tdoc *t, const char *bytes, size_t n, bool repair) {
     t->d.path = "in.txt";
     t->d.bytes = (const unsigned char *)bytes;
     t->d.n_bytes = n;
-    cd_options opt = {NULL, repair, false};
+    cd_options opt = {.repair = repair};
     t->rc = cd_read(&t->d, &opt);
 }
 
