@@ -30,6 +30,8 @@ typedef struct cd_options {
     const cd_rules *rules;
     bool repair; /* --repair: replace invalid UTF-8 instead of failing */
     bool strict;
+    const char *from;     /* --from: text|markdown|html|docx|pdf; NULL = detect from the content */
+    const char *encoding; /* --encoding: a text file's encoding; NULL = detect */
 } cd_options;
 
 /* ---- lines ---- */
@@ -218,11 +220,17 @@ typedef struct cd_meta {
 typedef struct cd_document {
     cd_arena arena;
     const char *path; /* as given on the command line ("-" for stdin) */
-    /* source */
+    /* source: the file's bytes as read (sha256 and bytes describe them) */
     const unsigned char *bytes;
     size_t n_bytes;
     char sha256[65];
     const char *encoding, *format;
+    /* decode: the UTF-8 text the later stages read (NULL: bytes are that
+     * text); for a PDF, the page of each of its lines (1-based, NULL else) */
+    const unsigned char *text;
+    size_t n_text;
+    int *line_pages;
+    size_t n_line_pages;
     /* read / normalize */
     cd_line *lines;
     size_t n_lines;
