@@ -55,6 +55,7 @@ struct cd_rule {
     const cd_rule_group *group;
     const char *expanded; /* the pattern as compiled (lists expanded) */
     uint32_t options;     /* its PCRE2 compile options */
+    uint32_t min_chars;   /* the shortest match, in characters (PCRE2_INFO_MINLENGTH) */
 };
 
 struct cd_rule_group {
@@ -79,6 +80,7 @@ struct cd_rule_group {
 typedef struct cd_rule_slot {
     const char *group, *name; /* NULL: empty slot */
     const void *value;        /* cd_rule* or cd_rule_group* (name NULL) */
+    size_t hash;              /* compared before the names */
 } cd_rule_slot;
 
 struct cd_rules {
@@ -414,6 +416,7 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
         return false;
     }
     pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is unavailable */
+    pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &r->min_chars);
     return true;
 }
 
@@ -503,12 +506,13 @@ static size_t slot_hash(const char *group, const char *name) {
     return (size_t)h;
 }
 
-static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char *name) {
+static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char *name, size_t hash) {
     size_t mask = rs->index_cap - 1;
-    for (size_t h = slot_hash(group, name) & mask;; h = (h + 1) & mask) {
+    for (size_t h = hash & mask;; h = (h + 1) & mask) {
         cd_rule_slot *sl = &rs->index[h];
         if (!sl->group) return sl;
-        if (!strcmp(sl->group, group) && (name ? sl->name && !strcmp(sl->name, name) : !sl->name)) return sl;
+        if (sl->hash == hash && !strcmp(sl->group, group) && (name ? sl->name && !strcmp(sl->name, name) : !sl->name))
+            return sl;
     }
 }
 
@@ -596,23 +600,25 @@ static void build_index(cd_rules *rs) {
     rs->index = cd_arena_alloc(&rs->arena, rs->index_cap * sizeof *rs->index);
     for (size_t g = 0; g < rs->n_groups; g++) {
         cd_rule_group *grp = rs->groups[g];
-        cd_rule_slot *sl = find_slot(rs, grp->name, NULL);
-        if (!sl->group) *sl = (cd_rule_slot){grp->name, NULL, grp};
+        size_t h = slot_hash(grp->name, NULL);
+        cd_rule_slot *sl = find_slot(rs, grp->name, NULL, h);
+        if (!sl->group) *sl = (cd_rule_slot){grp->name, NULL, grp, h};
         for (size_t i = 0; i < grp->n; i++) {
-            sl = find_slot(rs, grp->name, grp->rules[i]->name);
-            if (!sl->group) *sl = (cd_rule_slot){grp->name, grp->rules[i]->name, grp->rules[i]};
+            h = slot_hash(grp->name, grp->rules[i]->name);
+            sl = find_slot(rs, grp->name, grp->rules[i]->name, h);
+            if (!sl->group) *sl = (cd_rule_slot){grp->name, grp->rules[i]->name, grp->rules[i], h};
         }
     }
 }
 
 const cd_rule_group *cd_rules_group(const cd_rules *rs, const char *group) {
     if (!rs || !rs->index) return NULL;
-    return find_slot(rs, group, NULL)->value;
+    return find_slot(rs, group, NULL, slot_hash(group, NULL))->value;
 }
 
 const cd_rule *cd_rules_get(const cd_rules *rs, const char *group, const char *name) {
     if (!rs || !rs->index || !name) return NULL;
-    return find_slot(rs, group, name)->value;
+    return find_slot(rs, group, name, slot_hash(group, name))->value;
 }
 
 bool cd_rule_is_list(const cd_rule *r) { return r && r->is_list; }
@@ -635,6 +641,9 @@ static _Thread_local pcre2_match_data *thread_match_data;
 
 bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m) {
     if (!r || !r->code || start > len) return false;
+    /* fewer bytes than the shortest match has characters: no call needed
+     * (blank lines, short cells) */
+    if (len - start < r->min_chars) return false;
     if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
     pcre2_match_data *md = thread_match_data;
     if (!md) abort();
