@@ -539,10 +539,38 @@ void cd_agency_split(const cd_rules *rules, const char *text, size_t len, cd_age
 
 /* ---------- lead / support, looks-like, canonical ---------- */
 
+static bool split_lead_support_uncached(const cd_rules *rules, const char *text, size_t len, size_t *lead_end,
+                                        size_t *support_start);
+
+/* Cached per thread (memo.h): found, then the two offsets. */
 bool cd_agency_split_lead_support(const cd_rules *rules, const char *text, size_t len, size_t *lead_end,
                                   size_t *support_start) {
-    static const char *const forms[] = {"lead-support", "lead-support-2"};
     if (!text) return false;
+    typedef struct {
+        bool found;
+        size_t lead_end, support_start;
+    } answer;
+    uint64_t id = cd_rules_id(rules);
+    size_t n;
+    const void *hit = cd_memo_get(CD_MEMO_LEAD_SUPPORT, id, text, len, &n);
+    answer a;
+    if (hit && n == sizeof a) {
+        memcpy(&a, hit, sizeof a);
+    } else {
+        memset(&a, 0, sizeof a);
+        a.found = split_lead_support_uncached(rules, text, len, &a.lead_end, &a.support_start);
+        cd_memo_put(CD_MEMO_LEAD_SUPPORT, id, text, len, &a, sizeof a);
+    }
+    if (a.found) {
+        *lead_end = a.lead_end;
+        *support_start = a.support_start;
+    }
+    return a.found;
+}
+
+static bool split_lead_support_uncached(const cd_rules *rules, const char *text, size_t len, size_t *lead_end,
+                                        size_t *support_start) {
+    static const char *const forms[] = {"lead-support", "lead-support-2"};
     for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
         cd_match m;
         size_t lb, le, sb, se;

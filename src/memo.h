@@ -24,7 +24,14 @@
 #define CD_MEMO_MAX_VALUE 2048
 
 /* What a blob is the result of (part of the key). */
-enum { CD_MEMO_AGENCY_SPLIT = 1, CD_MEMO_AGENCY_LOOKS, CD_MEMO_DEADLINE_FORM, CD_MEMO_DEADLINE_LOOKS };
+enum {
+    CD_MEMO_AGENCY_SPLIT = 1,
+    CD_MEMO_AGENCY_LOOKS,
+    CD_MEMO_DEADLINE_FORM,
+    CD_MEMO_DEADLINE_LOOKS,
+    CD_MEMO_FIELD_LABEL,
+    CD_MEMO_LEAD_SUPPORT,
+};
 
 /* The blob stored for (what, rules_id, key[0..n)), or NULL.  The pointer is
  * valid until the next cd_memo_put on this thread. */

@@ -221,40 +221,42 @@ static void build_clean_table(void) {
 
 static bool already_clean(const char *s, size_t n) {
     pthread_once(&clean_table_once, build_clean_table);
+    const unsigned char *u = (const unsigned char *)s;
     if (!n) return true;
-    if (s[0] == ' ' || s[n - 1] == ' ') return false;
-    UChar32 prev = 0, prev2 = 0;
+    if (u[0] == ' ' || u[n - 1] == ' ') return false;
+    /* The previous characters are read back from the bytes: the ones that
+     * matter (o, u, q, space, tab) are ASCII, and a byte before a character
+     * that is not ASCII is a continuation byte, which is none of them. */
     for (size_t i = 0; i < n;) {
-        unsigned char b = (unsigned char)s[i];
-        if (b > 0x20 && b < 0x7F) { /* the common case: a printable ASCII character */
-            prev2 = prev;
-            prev = b;
+        while (i < n && u[i] > 0x20 && u[i] < 0x7F) /* printable ASCII: the bulk of it */
+            i++;
+        if (i >= n) break;
+        unsigned char b = u[i];
+        if (b == ' ') {
+            if (u[i - 1] == '\t' || (i + 1 < n && (u[i + 1] == ' ' || u[i + 1] == '\t'))) return false;
             i++;
             continue;
         }
-        if (b < 0x80) {
-            if (b == ' ' && (prev == ' ' || prev == '\t' || (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))))
-                return false;
-            if ((b < 0x20 && b != '\t') || b == 0x7F) return false;
-            if (b == '\t' && prev == ' ') return false;
-            prev2 = prev;
-            prev = b;
+        if (b == '\t') {
+            if (i && u[i - 1] == ' ') return false;
             i++;
             continue;
         }
+        if (b < 0x80) return false; /* a control character or DEL */
+        size_t start = i;
         UChar32 c;
         U8_NEXT_UNSAFE(s, i, c);
         unsigned cls = c < CLEAN_TABLE_END ? clean_table[c] : plain_char(c) ? 1 : 0;
         if (!(cls & 1)) return false;
+        if (!(cls & 6) || !start) continue;
+        unsigned char prev = u[start - 1], prev2 = start > 1 ? u[start - 2] : 0;
         if (((cls & 2) && (prev == 'o' || prev == 'O')) || ((cls & 4) && (prev == 'u' || prev == 'U'))) {
             /* an ASCII letter next closes the syllable ("hoàn"): the mark stays */
-            unsigned char next = i < n ? (unsigned char)s[i] : 0;
+            unsigned char next = i < n ? u[i] : 0;
             bool closed = (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z');
             bool after_q = (cls & 4) && (prev2 == 'q' || prev2 == 'Q'); /* "quý": the u is consonant */
             if (!closed && !after_q) return false;
         }
-        prev2 = prev;
-        prev = c;
     }
     return true;
 }

@@ -478,7 +478,8 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
         return NULL;
     }
     build_index(rs);
-    for (size_t g = 0; g < rs->n_groups; g++) build_prefilter(rs, rs->groups[g]);
+    for (size_t g = 0; g < rs->n_groups; g++)
+        build_prefilter(rs, rs->groups[g]);
     rs->id = atomic_fetch_add(&rules_loaded, 1) + 1;
     return rs;
 }
@@ -532,8 +533,9 @@ static bool alternation_safe(const char *p) {
             continue;
         }
         if (p[0] == '(' && p[1] == '*') return false;
-        if (p[0] == '(' && p[1] == '?' && (p[2] == '(' || p[2] == 'R' || p[2] == '&' || p[2] == 'P' || p[2] == '+' ||
-                                           p[2] == '-' || (p[2] >= '0' && p[2] <= '9')))
+        if (p[0] == '(' && p[1] == '?' &&
+            (p[2] == '(' || p[2] == 'R' || p[2] == '&' || p[2] == 'P' || p[2] == '+' || p[2] == '-' ||
+             (p[2] >= '0' && p[2] <= '9')))
             return false;
     }
     return true;

@@ -2,6 +2,8 @@
  * and table rows. */
 #include "structure.h"
 
+#include "memo.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,15 +83,35 @@ static char *join_text(cd_arena *a, const char *x, const char *y) {
     return cd_arena_printf(a, glue ? "%s%s" : "%s %s", x, y);
 }
 
+static cd_field_kind field_of_label_uncached(const cd_rules *rules, const char *label, size_t len, bool *indicators);
+
+/* Labels repeat ("Chủ trì", "Thời gian thực hiện"): answers are cached per
+ * thread (memo.h) as two bytes, the kind and the indicators flag. */
 cd_field_kind cd_field_of_label(const cd_rules *rules, const char *label, size_t len, bool *indicators) {
-    const cd_rule_group *g = cd_rules_group(rules, "fieldkinds");
-    cd_match m;
-    if (indicators) *indicators = false;
     /* trim spaces and a trailing colon */
     while (len && (label[len - 1] == ' ' || label[len - 1] == ':'))
         len--;
     while (len && *label == ' ')
         label++, len--;
+    uint64_t id = cd_rules_id(rules);
+    size_t n;
+    const unsigned char *hit = cd_memo_get(CD_MEMO_FIELD_LABEL, id, label, len, &n);
+    if (hit && n == 2) {
+        if (indicators) *indicators = hit[1];
+        return (cd_field_kind)hit[0];
+    }
+    bool ind = false;
+    cd_field_kind k = field_of_label_uncached(rules, label, len, &ind);
+    unsigned char blob[2] = {(unsigned char)k, ind};
+    cd_memo_put(CD_MEMO_FIELD_LABEL, id, label, len, blob, 2);
+    if (indicators) *indicators = ind;
+    return k;
+}
+
+static cd_field_kind field_of_label_uncached(const cd_rules *rules, const char *label, size_t len, bool *indicators) {
+    const cd_rule_group *g = cd_rules_group(rules, "fieldkinds");
+    cd_match m;
+    if (indicators) *indicators = false;
     if (!len || !cd_group_first(g, label, len, &m)) return CD_FIELD_NONE;
     cd_arena tmp;
     cd_arena_init(&tmp);
