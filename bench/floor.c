@@ -42,12 +42,11 @@ int main(int argc, char **argv) {
         char *text = slurp(argv[i], &n);
         if (!text) continue;
         bytes += n;
+        /* UTF-16 never needs more units than UTF-8 has bytes: one conversion, no preflight */
         int32_t n16 = 0;
+        UChar *u = malloc(sizeof(UChar) * (n + 1)), *v = malloc(sizeof(UChar) * (2 * n + 1));
         err = U_ZERO_ERROR;
-        u_strFromUTF8(NULL, 0, &n16, text, (int32_t)n, &err);
-        UChar *u = malloc(sizeof(UChar) * ((size_t)n16 + 1)), *v = malloc(sizeof(UChar) * (2 * (size_t)n16 + 1));
-        err = U_ZERO_ERROR;
-        u_strFromUTF8(u, n16 + 1, &n16, text, (int32_t)n, &err);
+        u_strFromUTF8(u, (int32_t)n + 1, &n16, text, (int32_t)n, &err);
         err = U_ZERO_ERROR;
         int32_t nv = unorm2_normalize(nfc, u, n16, v, 2 * n16 + 1, &err);
         char *out = malloc(3 * (size_t)nv + 1);
