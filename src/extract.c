@@ -38,7 +38,16 @@ typedef struct walker {
     const char *last_caption;
     bool caption_pending; /* a heading came after the last item: a table below is under it */
     bool complete;        /* the text runs to its end (signature, "Nơi nhận", "./."), not an excerpt */
+    size_t tasks_cap, indicators_cap; /* room in doc->tasks / doc->indicators */
 } walker;
+
+/* Room for one more element in an arena array of *cap: doubling, so a
+ * document of n tasks copies O(n) elements, not O(n^2). */
+static void *room_for_one(cd_arena *a, void *items, size_t elem, size_t n, size_t *cap) {
+    if (n < *cap) return items;
+    *cap = *cap ? 2 * *cap : 64;
+    return cd_arena_grow(a, items, elem, n, *cap);
+}
 
 static sec_class classify(walker *w, const char *text) {
     cd_match m;
@@ -109,7 +118,7 @@ static cd_strs section_path(walker *w) {
 
 static cd_task *new_task(walker *w, const char *number, const char *text, int first, int last) {
     cd_document *doc = w->doc;
-    doc->tasks = cd_arena_grow(w->a, doc->tasks, sizeof *doc->tasks, doc->n_tasks, doc->n_tasks + 1);
+    doc->tasks = room_for_one(w->a, doc->tasks, sizeof *doc->tasks, doc->n_tasks, &w->tasks_cap);
     cd_task *t = &doc->tasks[doc->n_tasks++];
     memset(t, 0, sizeof *t);
     t->number = number ? number : "";
@@ -376,7 +385,7 @@ static void table_row(walker *w, const cd_block *row) {
     if (!text) return;
     if (row->table->indicators) {
         doc->indicators =
-            cd_arena_grow(w->a, doc->indicators, sizeof *doc->indicators, doc->n_indicators, doc->n_indicators + 1);
+            room_for_one(w->a, doc->indicators, sizeof *doc->indicators, doc->n_indicators, &w->indicators_cap);
         cd_indicator *ind = &doc->indicators[doc->n_indicators++];
         memset(ind, 0, sizeof *ind);
         ind->number = row->label;
