@@ -487,9 +487,12 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
 void cd_rules_free(cd_rules *rs) {
     if (!rs) return;
     cd_rules_thread_done();
-    for (size_t g = 0; g < rs->n_groups; g++)
+    for (size_t g = 0; g < rs->n_groups; g++) {
+        pcre2_code_free(rs->groups[g]->prefilter);
+        pcre2_code_free(rs->groups[g]->replace_prefilter);
         for (size_t i = 0; i < rs->groups[g]->n; i++)
             pcre2_code_free(rs->groups[g]->rules[i]->code);
+    }
     pcre2_match_context_free(rs->mctx);
     cd_arena_free(&rs->arena);
     free(rs);
