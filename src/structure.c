@@ -37,6 +37,7 @@ typedef struct builder {
 
 static UChar32 first_letter(const char *s, size_t len, bool *is_letter) {
     size_t i = 0;
+    *is_letter = false; /* also when an opening bracket or quote comes first */
     while (i < len) {
         UChar32 c;
         U8_NEXT(s, i, (int32_t)len, c);
