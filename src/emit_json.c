@@ -301,6 +301,11 @@ static void task(jw *w, const cd_task *t) {
     str_or_null(w, t->note);
     key(w, "lines");
     lines(w, t->first_line, t->last_line);
+    key(w, "pages");
+    if (t->first_page)
+        lines(w, t->first_page, t->last_page);
+    else
+        puts_(w, "null");
     close_(w, '}');
 }
 

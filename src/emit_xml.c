@@ -170,6 +170,14 @@ static void lines(xml_out *x, int first, int last) {
     end(x);
 }
 
+/* A PDF's pages: <pages><first>3</first><last>4</last></pages>. */
+static void pages(xml_out *x, int first, int last) {
+    start(x, "pages");
+    int_elem(x, "first", first);
+    int_elem(x, "last", last);
+    end(x);
+}
+
 static void docrefs(xml_out *x, const char *list, const cd_docrefs *r) {
     start(x, list);
     for (size_t i = 0; i < r->n; i++) {
@@ -242,6 +250,10 @@ static void task(xml_out *x, const cd_task *t) {
     str_elem(x, "assigned-by", t->assigned_by);
     str_elem(x, "note", t->note);
     lines(x, t->first_line, t->last_line);
+    if (t->first_page)
+        pages(x, t->first_page, t->last_page);
+    else
+        nil(x, "pages");
     end(x);
 }
 

@@ -176,6 +176,7 @@ typedef struct cd_task {
     cd_deadline *deadline; /* NULL when none */
     const char *assigned_by, *note;
     int first_line, last_line;
+    int first_page, last_page; /* PDF input: the pages of those lines (0: not a PDF) */
     /* field texts as printed, before agency/deadline normalisation */
     const char *lead_raw, *support_raw, *deadline_raw;
     int deadline_line;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "chidao.h"
+#include "decode.h"
 #include "extract.h"
 #include "metadata.h"
 #include "normalize.h"
@@ -138,8 +139,8 @@ static void check_invariants(const cd_document *doc, size_t stage) {
 #endif
 
 int cd_process(cd_document *doc, const cd_options *opt) {
-    int (*stages[])(cd_document *, const cd_options *) = {cd_read,     cd_normalize, cd_structure,
-                                                          cd_metadata, cd_extract,   cd_validate};
+    int (*stages[])(cd_document *, const cd_options *) = {cd_decode,   cd_read,    cd_normalize, cd_structure,
+                                                          cd_metadata, cd_extract, cd_pages,     cd_validate};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         int rc = stages[i](doc, opt);
         if (rc != CD_EXIT_OK) return rc;
