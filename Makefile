@@ -1,5 +1,5 @@
 # chidao — see README.md. `make demo` and `make check` install what they need.
-PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto
+PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto libzip poppler-glib
 TEST_PKGS := cmocka
 # Debian packages the tests use directly (validators, an independent XLSX
 # reader, a PostgreSQL server for the load test).
@@ -20,7 +20,7 @@ SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
 .PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench \
-        schemas spreadsheet database batch-test
+        schemas spreadsheet database batch-test formats template-test
 
 all: $(BUILD)/chidao
 
@@ -57,7 +57,7 @@ demo: deps
 # same suite again under ASan+UBSan.
 check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
-	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test
+	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats
 	@$(MAKE) --no-print-directory asan
 
 unit-bins: $(TEST_BIN)
@@ -93,9 +93,18 @@ spreadsheet: $(BUILD)/chidao
 database: $(BUILD)/chidao
 	@tests/database.sh $(BUILD)/chidao
 
+# Every sample in every input format and encoding gives the tasks of the
+# original text (tests/formats/*.sh; fixtures made by tests/formats/make-fixtures).
+formats: $(BUILD)/chidao
+	@set -e; for t in tests/formats/*.sh; do [ -f "$$t" ] || continue; "$$t" $(BUILD)/chidao $(SHARED); done
+
 # chidao batch: outputs, bad files, sharding, atomic writes.
 batch-test: $(BUILD)/chidao
 	@tests/batch.sh $(BUILD)/chidao
+
+# chidao template derive / check / diff: the hand-checked verdict on the samples.
+template-test: $(BUILD)/chidao
+	@tests/template.sh $(BUILD)/chidao
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \

@@ -7,25 +7,36 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "check.h"
 #include "chidao.h"
+#include "convert.h"
+#include "decode.h"
 #include "emit_csv.h"
 #include "emit_xlsx.h"
 #include "emit_xml.h"
 #include "outfile.h"
 
 static const char *usage_text =
-    "usage: chidao extract [-f FMT] [-o FILE] [--strict] [--repair] [--rules DIR] [FILE|-]\n"
+    "usage: chidao extract [-f FMT] [-o FILE] [--from FMT] [--encoding ENC] [--strict] [--repair]\n"
+    "                      [--rules DIR] [FILE|-]\n"
     "       chidao batch -o OUTDIR [-f FMT,...] [-j N] [--files-from FILE|-] [--shard I/N]\n"
-    "                    [--strict] [--repair] [--rules DIR] [INPUT...]\n"
+    "                    [--from FMT] [--encoding ENC] [--strict] [--repair] [--rules DIR] [INPUT...]\n"
+    "       chidao template derive --cite SYMBOL [--issuer TEXT] [-o FILE] [--rules DIR] FILE...\n"
+    "       chidao check --template T.xml [-f FMT] [-o FILE] [--schema XSD] [--rules DIR] FILE...\n"
+    "       chidao diff [-f FMT] [-o FILE] [--rules DIR] OLD NEW\n"
     "       chidao rules test [DIR]\n"
     "       chidao debug blocks FILE\n"
     "       chidao --help | --version\n"
     "\n"
-    "extract   convert one directive document (text or markdown, UTF-8) into the\n"
-    "          chidao/1 JSON record (see README.md); standard input when FILE is - or absent\n"
+    "extract   convert one directive document (text or markdown in any encoding offices\n"
+    "          use, HTML, DOCX, PDF) into the chidao/1 record (see README.md); standard\n"
+    "          input when FILE is - or absent\n"
     "  -f FMT    output format: json (default), xml, ndjson (one line), csv (the\n"
     "            task table), xlsx (a workbook; needs -o or a redirected stdout)\n"
     "  -o FILE   write to FILE (atomically: a temporary file renamed) instead of stdout\n"
+    "  --from FMT      input format: text, markdown, html, docx, pdf (default: from the content)\n"
+    "  --encoding ENC  a text file's encoding: UTF-8, UTF-16LE, UTF-16BE, windows-1258,\n"
+    "                  TCVN3, VNI, VISCII (default: detected)\n"
     "  --strict  exit 1 when the document has error diagnostics\n"
     "  --repair  replace invalid UTF-8 with U+FFFD (with a diagnostic) instead of failing\n"
     "  --rules DIR  rule directory (default: $CHIDAO_RULES, else the installed rules/)\n"
@@ -37,11 +48,21 @@ static const char *usage_text =
     "  --files-from F  also read input paths, one per line, from F (- = stdin)\n"
     "  --shard I/N     convert only every N-th input starting at the I-th (1-based)\n"
     "          a file that fails is reported and the batch goes on (exit 2)\n"
+    "template derive  a conformance template (XML, schemas/template.xsd) from the tasks\n"
+    "          of FILEs whose Văn bản giao or Ghi chú cites SYMBOL (\"02-CTr/BCĐTW\")\n"
+    "check     each FILE against a template: required tasks covered (late, with a\n"
+    "          different lead) or missing, document elements and task fields missing;\n"
+    "          exit 0 when every FILE conforms, 1 when one does not\n"
+    "  -f FMT    report format: text (default), json, xlsx (needs -o or a redirected stdout)\n"
+    "  --schema XSD  the template schema (default: schemas/template.xsd beside the rules)\n"
+    "diff      what changed from OLD to NEW: tasks added, removed, reworded, and changed\n"
+    "          in lead, support, deadline or output (-f as for check)\n"
     "rules test  run every inline example of the rule files in DIR\n"
     "\n"
     "exit codes: 0 ok; 1 error diagnostics under --strict; 2 usage, or (batch) some\n"
     "inputs failed; 3 input unreadable or undecodable; 4 rule file invalid; 5 internal\n"
-    "or output error\n";
+    "or output error; check, diff, derive: 3 an input or the template unreadable, 4 rule\n"
+    "file or template invalid\n";
 
 static int usage_error(const char *msg) {
     fprintf(stderr, "chidao: %s\n%s", msg, usage_text);
@@ -161,13 +182,18 @@ static int cmd_extract(int argc, char **argv) {
     cd_options opt = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "--rules")) {
+        if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "--rules") || !strcmp(a, "--from") ||
+            !strcmp(a, "--encoding")) {
             if (i + 1 >= argc) return usage_error("option needs an argument");
             const char *v = argv[++i];
             if (!strcmp(a, "-f"))
                 format = v;
             else if (!strcmp(a, "-o"))
                 out_path = v;
+            else if (!strcmp(a, "--from"))
+                opt.from = v;
+            else if (!strcmp(a, "--encoding"))
+                opt.encoding = v;
             else
                 rules_dir = v;
         } else if (!strcmp(a, "--strict")) {
@@ -184,6 +210,10 @@ static int cmd_extract(int argc, char **argv) {
     }
     unsigned fmt = cd_formats_parse(format);
     if (!fmt || (fmt & (fmt - 1))) return usage_error("unknown format (one of: json, xml, ndjson, csv, xlsx)");
+    if (opt.from && !cd_format_known(opt.from))
+        return usage_error("unknown input format for --from (text, markdown, html, docx, pdf)");
+    if (opt.encoding && !cd_encoding_known(opt.encoding))
+        return usage_error("unknown encoding for --encoding (UTF-8, UTF-16LE, UTF-16BE, windows-1258, TCVN3, VNI, VISCII)");
     if (!input) input = "-";
     cd_rules *rs = load_rules(rules_dir ? rules_dir : cd_rules_default_dir());
     if (!rs) return CD_EXIT_RULES;
@@ -243,7 +273,8 @@ static int cmd_batch(int argc, char **argv) {
             jobs = strtol(a + 2, &end, 10);
             if (*end || jobs < 1 || jobs > 1024) rc = usage_error("-j needs a number of threads (1-1024)");
         } else if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--rules") ||
-                   !strcmp(a, "--files-from") || !strcmp(a, "--shard")) {
+                   !strcmp(a, "--files-from") || !strcmp(a, "--shard") || !strcmp(a, "--from") ||
+                   !strcmp(a, "--encoding")) {
             if (i + 1 >= argc) {
                 rc = usage_error("option needs an argument");
                 break;
@@ -259,6 +290,10 @@ static int cmd_batch(int argc, char **argv) {
                 files_from = v;
             else if (!strcmp(a, "--shard"))
                 shard = v;
+            else if (!strcmp(a, "--from"))
+                opt.from = v;
+            else if (!strcmp(a, "--encoding"))
+                opt.encoding = v;
             else {
                 char *end;
                 jobs = strtol(v, &end, 10);
@@ -279,6 +314,10 @@ static int cmd_batch(int argc, char **argv) {
     size_t shard_index = 1, shard_count = 1;
     if (rc == CD_EXIT_OK && !outdir) rc = usage_error("batch needs -o OUTDIR");
     if (rc == CD_EXIT_OK && !fmt) rc = usage_error("unknown format (json, xml, xlsx, csv, ndjson)");
+    if (rc == CD_EXIT_OK && opt.from && !cd_format_known(opt.from))
+        rc = usage_error("unknown input format for --from (text, markdown, html, docx, pdf)");
+    if (rc == CD_EXIT_OK && opt.encoding && !cd_encoding_known(opt.encoding))
+        rc = usage_error("unknown encoding for --encoding (UTF-8, UTF-16LE, UTF-16BE, windows-1258, TCVN3, VNI, VISCII)");
     if (rc == CD_EXIT_OK && shard && !parse_shard(shard, &shard_index, &shard_count))
         rc = usage_error("--shard needs I/N with 1 <= I <= N");
     if (rc == CD_EXIT_OK && files_from) {
@@ -349,6 +388,121 @@ static int cmd_debug_blocks(int argc, char **argv) {
     return rc;
 }
 
+/* ---- template derive, check, diff: options here, the work in check.c ---- */
+
+/* The command's arguments, for the run callbacks below. */
+typedef struct report_args {
+    char **inputs;
+    size_t n_inputs;
+    const char *template_path, *schema;
+    cd_report_format format;
+    cd_derive_options derive;
+} report_args;
+
+typedef int (*report_run)(const cd_rules *rs, const report_args *a, FILE *out, cd_diag_list *errs);
+
+static int run_check(const cd_rules *rs, const report_args *a, FILE *out, cd_diag_list *errs) {
+    return cd_check_run(rs, a->template_path, a->schema, a->inputs, a->n_inputs, a->format, out, errs);
+}
+
+static int run_diff(const cd_rules *rs, const report_args *a, FILE *out, cd_diag_list *errs) {
+    return cd_diff_run(rs, a->inputs[0], a->inputs[1], a->format, out, errs);
+}
+
+static int run_derive(const cd_rules *rs, const report_args *a, FILE *out, cd_diag_list *errs) {
+    return cd_derive_run(rs, a->inputs, a->n_inputs, &a->derive, out, errs);
+}
+
+/* Load the rules, run, write to stdout or atomically to out_path (kept when
+ * the run wrote its report: exit 0, or 1 for "does not conform"). */
+static int run_to_output(const char *rules_dir, const char *out_path, bool binary, report_run run,
+                         const report_args *args) {
+    if (!out_path && binary && isatty(fileno(stdout)))
+        return usage_error("-f xlsx writes a binary workbook: give -o FILE or redirect stdout");
+    cd_rules *rs = load_rules(rules_dir);
+    if (!rs) return CD_EXIT_RULES;
+    cd_outfile o;
+    FILE *out = stdout;
+    if (out_path && !cd_outfile_open(&o, out_path)) {
+        fprintf(stderr, "chidao: %s: cannot write: %s\n", out_path, strerror(errno));
+        cd_rules_free(rs);
+        return CD_EXIT_INTERNAL;
+    }
+    if (out_path) out = o.f;
+    cd_arena a;
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    int rc = run(rs, args, out, &errs);
+    print_diags(&errs, CD_SEV_ERROR);
+    bool written = rc == CD_EXIT_OK || (rc == CD_EXIT_STRICT && run != run_derive);
+    if (!out_path) {
+        if (fclose(stdout) != 0 && written) {
+            fprintf(stderr, "chidao: write error on standard output: %s\n", strerror(errno));
+            rc = CD_EXIT_INTERNAL;
+        }
+    } else if (!written) {
+        cd_outfile_abort(&o);
+    } else if (!cd_outfile_commit(&o)) {
+        fprintf(stderr, "chidao: %s: write failed: %s\n", out_path, strerror(errno));
+        rc = CD_EXIT_INTERNAL;
+    }
+    cd_arena_free(&a);
+    cd_rules_free(rs);
+    return rc;
+}
+
+/* Options shared by the three commands; the rest are inputs (kept in argv).
+ * Returns CD_EXIT_OK or a usage error. */
+static int report_options(int argc, char **argv, const char *const *valued, const char **values, report_args *args) {
+    args->inputs = argv;
+    for (int i = 0; i < argc; i++) {
+        int k = 0;
+        while (valued[k] && strcmp(argv[i], valued[k]))
+            k++;
+        if (valued[k]) {
+            if (i + 1 >= argc) return usage_error("option needs an argument");
+            values[k] = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option");
+        } else {
+            argv[args->n_inputs++] = argv[i];
+        }
+    }
+    return CD_EXIT_OK;
+}
+
+static int cmd_check_or_diff(int argc, char **argv, bool diff) {
+    static const char *const valued[] = {"-f", "-o", "--rules", "--template", "--schema", NULL};
+    const char *v[5] = {"text", NULL, NULL, NULL, NULL};
+    report_args args = {0};
+    int rc = report_options(argc, argv, valued, v, &args);
+    if (rc != CD_EXIT_OK) return rc;
+    if (!cd_report_format_parse(v[0], &args.format)) return usage_error("unknown report format (text, json, xlsx)");
+    if (diff && (args.n_inputs != 2 || v[3] || v[4])) return usage_error("expected 'diff [-f FMT] [-o FILE] OLD NEW'");
+    if (!diff && !v[3]) return usage_error("check needs --template FILE");
+    if (!diff && !args.n_inputs) return usage_error("check needs at least one FILE");
+    const char *rules_dir = v[2] ? v[2] : cd_rules_default_dir();
+    char *schema = cd_template_default_schema(rules_dir);
+    args.template_path = v[3];
+    args.schema = v[4] ? v[4] : schema;
+    rc = run_to_output(rules_dir, v[1], args.format == CD_REPORT_XLSX, diff ? run_diff : run_check, &args);
+    free(schema);
+    return rc;
+}
+
+static int cmd_template_derive(int argc, char **argv) {
+    static const char *const valued[] = {"-o", "--rules", "--cite", "--issuer", NULL};
+    const char *v[4] = {NULL};
+    report_args args = {0};
+    int rc = report_options(argc, argv, valued, v, &args);
+    if (rc != CD_EXIT_OK) return rc;
+    if (!v[2] || !*v[2]) return usage_error("template derive needs --cite SYMBOL");
+    if (!args.n_inputs) return usage_error("template derive needs at least one FILE");
+    args.derive = (cd_derive_options){.cite = v[2], .issuer = v[3]};
+    return run_to_output(v[1] ? v[1] : cd_rules_default_dir(), v[0], false, run_derive, &args);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return usage_error("no command");
     const char *cmd = argv[1];
@@ -362,6 +516,12 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(cmd, "extract")) return cmd_extract(argc - 2, argv + 2);
     if (!strcmp(cmd, "batch")) return cmd_batch(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check")) return cmd_check_or_diff(argc - 2, argv + 2, false);
+    if (!strcmp(cmd, "diff")) return cmd_check_or_diff(argc - 2, argv + 2, true);
+    if (!strcmp(cmd, "template")) {
+        if (argc < 3 || strcmp(argv[2], "derive") != 0) return usage_error("expected 'template derive ...'");
+        return cmd_template_derive(argc - 3, argv + 3);
+    }
     if (!strcmp(cmd, "debug") && argc > 2 && !strcmp(argv[2], "blocks")) return cmd_debug_blocks(argc - 3, argv + 3);
     if (!strcmp(cmd, "rules")) {
         if (argc < 3 || strcmp(argv[2], "test") != 0) return usage_error("expected 'rules test [DIR]'");
