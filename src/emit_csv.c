@@ -112,17 +112,13 @@ static json_t *json_strs(const cd_strs *l) {
     return a;
 }
 
-static const char *agency_kind_name(cd_agency_kind k) {
-    return k == CD_AGENCY_GROUP ? "group" : k == CD_AGENCY_ROLE ? "role" : "agency";
-}
-
 static json_t *json_agencies(const cd_agency_list *l) {
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(l->items[i].name));
         json_object_set_new(o, "raw", json_string(l->items[i].raw));
-        json_object_set_new(o, "kind", json_string(agency_kind_name(l->items[i].kind)));
+        json_object_set_new(o, "kind", json_string(cd_agency_kind_name(l->items[i].kind)));
         json_array_append_new(a, o);
     }
     return a;

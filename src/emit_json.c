@@ -171,10 +171,6 @@ static void strs(jw *w, const cd_strs *l) {
     close_(w, ']');
 }
 
-static const char *agency_kind_name(cd_agency_kind k) {
-    return k == CD_AGENCY_GROUP ? "group" : k == CD_AGENCY_ROLE ? "role" : "agency";
-}
-
 static void agencies(jw *w, const cd_agency_list *l) {
     open_(w, '[');
     for (size_t i = 0; i < l->n; i++) {
@@ -185,7 +181,7 @@ static void agencies(jw *w, const cd_agency_list *l) {
         key(w, "raw");
         string(w, l->items[i].raw);
         key(w, "kind");
-        string(w, agency_kind_name(l->items[i].kind));
+        string(w, cd_agency_kind_name(l->items[i].kind));
         close_(w, '}');
     }
     close_(w, ']');

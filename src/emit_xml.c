@@ -147,17 +147,13 @@ static void strs(xml_out *x, const char *list, const char *item, const cd_strs *
     end(x);
 }
 
-static const char *agency_kind_name(cd_agency_kind k) {
-    return k == CD_AGENCY_GROUP ? "group" : k == CD_AGENCY_ROLE ? "role" : "agency";
-}
-
 static void agencies(xml_out *x, const char *list, const cd_agency_list *l) {
     start(x, list);
     for (size_t i = 0; i < l->n; i++) {
         start(x, "agency");
         str_elem(x, "name", l->items[i].name);
         str_elem(x, "raw", l->items[i].raw);
-        str_elem(x, "kind", agency_kind_name(l->items[i].kind));
+        str_elem(x, "kind", cd_agency_kind_name(l->items[i].kind));
         end(x);
     }
     end(x);

@@ -36,3 +36,7 @@ void cd_agency_push(cd_arena *a, cd_agency_list *l, cd_agency ag) {
     if (full(l->n)) l->items = cd_arena_grow(a, l->items, sizeof *l->items, l->n, l->n ? l->n * 2 : 1);
     l->items[l->n++] = ag;
 }
+
+const char *cd_agency_kind_name(cd_agency_kind k) {
+    return k == CD_AGENCY_GROUP ? "group" : k == CD_AGENCY_ROLE ? "role" : "agency";
+}

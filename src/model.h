@@ -253,6 +253,9 @@ bool cd_date_valid(int y, int m, int d); /* a real day of a year 1900-2200 */
 /* The value of a Roman numeral ("VII" -> 7); 0 when s is not one. */
 int cd_roman_value(const char *s, size_t n);
 
+/* The contract's name of an agency kind: "agency", "group" or "role". */
+const char *cd_agency_kind_name(cd_agency_kind k);
+
 /* Append helpers (arena-backed growable arrays). */
 void cd_strs_push(cd_arena *a, cd_strs *l, const char *s);
 void cd_agency_push(cd_arena *a, cd_agency_list *l, cd_agency ag);
