@@ -47,11 +47,8 @@ test-deps:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p out
-	@for f in samples/*; do \
-	    stem=$$(basename "$$f"); stem=$${stem%.*}; \
-	    $(BUILD)/chidao extract -o "out/$$stem.json" "$$f" && echo "out/$$stem.json"; \
-	done
+	@$(BUILD)/chidao batch -o out -f json,xml,xlsx,csv,ndjson samples/
+	@ls out
 
 # Everything: rule examples, unit tests, golden files, accuracy ratchets, then the
 # same suite again under ASan+UBSan.
