@@ -20,7 +20,7 @@ SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
 .PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench \
-        schemas spreadsheet database batch-test formats template-test
+        schemas spreadsheet database batch-test formats template-test bad
 
 all: $(BUILD)/chidao
 
@@ -54,7 +54,7 @@ demo: deps
 # same suite again under ASan+UBSan.
 check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
-	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats
+	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats bad
 	@$(MAKE) --no-print-directory asan
 
 unit-bins: $(TEST_BIN)
@@ -99,6 +99,10 @@ formats: $(BUILD)/chidao
 batch-test: $(BUILD)/chidao
 	@tests/batch.sh $(BUILD)/chidao
 
+# Crafted hostile inputs (tests/bad/EXPECTED): bounded time and memory, exit code, reason.
+bad: $(BUILD)/chidao
+	@tests/bad.sh $(BUILD)/chidao
+
 # chidao template derive / check / diff: the hand-checked verdict on the samples.
 template-test: $(BUILD)/chidao
 	@tests/template.sh $(BUILD)/chidao
@@ -107,7 +111,7 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    build/asan/chidao unit-bins-asan
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli schemas batch-test
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli schemas batch-test bad
 
 unit-bins-asan: $(TEST_BIN)
 

@@ -106,7 +106,8 @@ static bool walk(cd_paths *l, const char *dir, int depth) {
     while ((e = readdir(d)))
         if (e->d_name[0] != '.') paths_push(&names, xstrdup(e->d_name));
     closedir(d);
-    qsort(names.items, names.n, sizeof *names.items, cmp_name);
+    if (names.n) /* an empty directory: no array, and qsort(NULL, 0) is undefined */
+        qsort(names.items, names.n, sizeof *names.items, cmp_name);
     bool ok = true;
     for (size_t i = 0; i < names.n; i++) {
         size_t dl = strlen(dir);

@@ -63,6 +63,7 @@ static const char *plain(meta_ctx *c, const cd_line *ln) {
  * separated by '|'. */
 static char **cells_of(meta_ctx *c, const cd_line *ln, size_t *n) {
     char **out = NULL;
+    size_t cap = 0;
     *n = 0;
     const char *p = ln->text, *end = ln->text + ln->len;
     while (p <= end) {
@@ -75,7 +76,10 @@ static char **cells_of(meta_ctx *c, const cd_line *ln, size_t *n) {
         while (e > s && e[-1] == ' ')
             e--;
         if (e > s) {
-            out = cd_arena_grow(c->a, out, sizeof *out, *n, *n + 1);
+            if (*n == cap) { /* doubling: a 10,000-cell line must not cost n^2 */
+                cap = cap ? cap * 2 : 16;
+                out = cd_arena_grow(c->a, out, sizeof *out, *n, cap);
+            }
             out[(*n)++] = cd_arena_strndup(c->a, s, (size_t)(e - s));
         }
         p = q + 1;

@@ -138,9 +138,21 @@ static void check_invariants(const cd_document *doc, size_t stage) {
 }
 #endif
 
+/* A document of only spaces and line breaks (a blank page, a DOCX without
+ * text) has nothing to convert: the same error as 0 bytes. */
+static int refuse_blank(cd_document *doc, const cd_options *opt) {
+    (void)opt;
+    for (size_t i = 0; i < doc->n_lines; i++) {
+        const char *t = doc->lines[i].text;
+        if (t[strspn(t, " \t\f\v")]) return CD_EXIT_OK;
+    }
+    cd_diag_add(&doc->diags, CD_SEV_ERROR, "empty-input", doc->path, 0, "empty input (only white space)");
+    return CD_EXIT_INPUT;
+}
+
 int cd_process(cd_document *doc, const cd_options *opt) {
-    int (*stages[])(cd_document *, const cd_options *) = {cd_decode,   cd_read,    cd_normalize, cd_structure,
-                                                          cd_metadata, cd_extract, cd_pages,     cd_validate};
+    int (*stages[])(cd_document *, const cd_options *) = {cd_decode,  cd_read,    refuse_blank, cd_normalize,
+                                                          cd_structure, cd_metadata, cd_extract, cd_pages, cd_validate};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         int rc = stages[i](doc, opt);
         if (rc != CD_EXIT_OK) return rc;

@@ -31,7 +31,16 @@ typedef struct builder {
     bool page_break;           /* a repeated table header was just dropped */
     bool blank_before;         /* a blank line (or skipped line) precedes the current one */
     bool skipped_before;       /* a footnote body or rule sits between */
+    cd_block *para_blk;        /* the block whose text para holds (append_text) */
+    cd_buf para;
+    bool para_lower;           /* para has a lowercase letter (cd_text_all_caps, */
+    int para_upper;            /* kept as the text grows): and its capitals */
 } builder;
+
+/* A paragraph stops taking continuation lines at this length: no real
+ * paragraph comes near it, and it bounds the per-line scans of continues()
+ * on a file of a million short lines with no full stop. */
+#define CD_PARA_MAX_BYTES (16u * 1024)
 
 /* ---------- small text helpers ---------- */
 
@@ -202,7 +211,7 @@ static int label_depth(const char *label) {
 
 static const char **split_cells(cd_arena *a, const char *s, char sep, size_t *n_out) {
     const char **cells = NULL;
-    size_t n = 0;
+    size_t n = 0, cap = 0;
     const char *p = s, *end = s + strlen(s);
     if (sep == '|') {
         while (p < end && (*p == ' ' || *p == '|')) {
@@ -225,7 +234,10 @@ static const char **split_cells(cd_arena *a, const char *s, char sep, size_t *n_
         const char *ct = ce;
         while (ct > cs && ct[-1] == ' ')
             ct--;
-        cells = cd_arena_grow(a, cells, sizeof *cells, n, n + 1);
+        if (n == cap) { /* doubling: a 10,000-column line must not cost n^2 */
+            cap = cap ? cap * 2 : 16;
+            cells = cd_arena_grow(a, cells, sizeof *cells, n, cap);
+        }
         cells[n++] = cd_arena_strndup(a, cs, (size_t)(ct - cs));
         if (!q) break;
         p = q + 1;
@@ -688,13 +700,55 @@ static size_t stacked_table(builder *b, size_t i) {
 /* ---------- text lines ---------- */
 
 /* Should this line continue the previous block's text? */
+/* Append a continuation line to blk's text in a growable buffer: joining
+ * with join_text copies the whole text each time, quadratic in the number of
+ * lines of one paragraph.  Same spacing rule as join_text. */
+static void count_case(builder *b, const char *s, size_t len) {
+    for (size_t i = 0; i < len && !b->para_lower;) {
+        UChar32 c;
+        U8_NEXT(s, i, (int32_t)len, c);
+        if (c < 0) continue;
+        if (u_islower(c)) b->para_lower = true;
+        if (u_isupper(c)) b->para_upper++;
+    }
+}
+
+static bool tracked(const builder *b, const cd_block *blk) {
+    return blk == b->para_blk && blk->text == b->para.data;
+}
+
+static void append_text(builder *b, cd_block *blk, const char *y, size_t ly) {
+    if (!tracked(b, blk)) {
+        cd_buf_init(&b->para, &b->doc->arena);
+        cd_buf_adds(&b->para, blk->text);
+        b->para_blk = blk;
+        b->para_lower = false;
+        b->para_upper = 0;
+        count_case(b, b->para.data, b->para.len);
+    }
+    count_case(b, y, ly);
+    size_t lx = b->para.len;
+    const char *x = b->para.data;
+    if (lx && ly && !(x[lx - 1] == '-' && lx >= 2 && x[lx - 2] != ' ')) cd_buf_addc(&b->para, ' ');
+    cd_buf_add(&b->para, y, ly);
+    blk->text = b->para.data;
+}
+
+static size_t block_text_len(const builder *b, const cd_block *blk) {
+    return tracked(b, blk) ? b->para.len : strlen(blk->text);
+}
+
+static bool block_all_caps(const builder *b, const cd_block *blk, size_t len) {
+    return tracked(b, blk) ? !b->para_lower && b->para_upper >= 2 : cd_text_all_caps(blk->text, len);
+}
+
 static bool continues(builder *b, const cd_line *ln) {
     cd_block *prev = last_block(b);
     if (!prev || prev->kind == CD_BLOCK_ROW || (prev->kind == CD_BLOCK_HEADING && prev->table)) return false;
     const char *pt = prev->text;
-    size_t pl = strlen(pt);
-    if (!pl || ends_terminal(pt, pl)) return false;
-    if (cd_text_all_caps(pt, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
+    size_t pl = block_text_len(b, prev);
+    if (!pl || pl > CD_PARA_MAX_BYTES || ends_terminal(pt, pl)) return false;
+    if (block_all_caps(b, prev, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
     if (prev->kind == CD_BLOCK_HEADING) return false;
     bool letter;
     UChar32 c = first_letter(ln->text, ln->len, &letter);
@@ -767,7 +821,7 @@ static void text_line(builder *b, const cd_line *ln) {
     }
     if (continues(b, ln)) {
         cd_block *prev = last_block(b);
-        prev->text = join_text(a, prev->text, cd_arena_strndup(a, text, len));
+        append_text(b, prev, text, len);
         prev->last = ln->src;
         return;
     }
