@@ -3,7 +3,8 @@ PKGS      := icu-uc icu-i18n libpcre2-8 libxml-2.0 xlsxwriter jansson libcrypto 
 TEST_PKGS := cmocka
 # Debian packages the tests use directly (validators, an independent XLSX
 # reader, a PostgreSQL server for the load test).
-TEST_DEBS := deb:python3 deb:python3-jsonschema deb:python3-openpyxl deb:libxml2-utils deb:postgresql
+TEST_DEBS := deb:python3 deb:python3-jsonschema deb:python3-openpyxl deb:libxml2-utils deb:postgresql \
+             deb:clang deb:libclang-rt-dev deb:unzip
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
@@ -20,7 +21,7 @@ SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
 .PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench \
-        schemas spreadsheet database batch-test formats template-test bad
+        schemas spreadsheet database batch-test formats template-test bad fuzz fuzz-smoke
 
 all: $(BUILD)/chidao
 
@@ -56,6 +57,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
 	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats bad
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 unit-bins: $(TEST_BIN)
 
@@ -114,6 +116,26 @@ asan:
 	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli schemas batch-test bad
 
 unit-bins-asan: $(TEST_BIN)
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang, ASan and UBSan
+# into build/fuzz/.  `make fuzz-smoke` (part of check) replays each target's
+# regression inputs and fuzzes it for FUZZ_SECONDS; long runs:
+#   tests/fuzz/run TARGET SECONDS CORPUS_DIR
+FUZZ_TARGETS := text docx html pdf encoding rules
+FUZZ_BIN     := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 8
+# clang reports ICU's U8_NEXT (size_t index against int32_t length) as
+# sign-compare inside the system header's macro, which gcc does not.
+fuzz: test-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" \
+	    WARN='$(WARN) -Wno-sign-compare' $(FUZZ_BIN)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/libchidao.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(WARN) -Isrc $(PKG_CFLAGS) -o $@ $< build/fuzz/libchidao.a $(PKG_LIBS) -lpthread
+
+fuzz-smoke: fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do tests/fuzz/run $$t $(FUZZ_SECONDS); done
 
 # Throughput and peak memory of chidao batch against a floor program on the
 # corpus derived from the seeds, optimised build (not part of check).

@@ -699,14 +699,14 @@ static size_t stacked_table(builder *b, size_t i) {
 
 /* ---------- text lines ---------- */
 
-/* Should this line continue the previous block's text? */
 /* Append a continuation line to blk's text in a growable buffer: joining
  * with join_text copies the whole text each time, quadratic in the number of
  * lines of one paragraph.  Same spacing rule as join_text. */
 static void count_case(builder *b, const char *s, size_t len) {
-    for (size_t i = 0; i < len && !b->para_lower;) {
+    int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
+    for (int32_t i = 0; i < n && !b->para_lower;) {
         UChar32 c;
-        U8_NEXT(s, i, (int32_t)len, c);
+        U8_NEXT(s, i, n, c);
         if (c < 0) continue;
         if (u_islower(c)) b->para_lower = true;
         if (u_isupper(c)) b->para_upper++;
@@ -742,6 +742,7 @@ static bool block_all_caps(const builder *b, const cd_block *blk, size_t len) {
     return tracked(b, blk) ? !b->para_lower && b->para_upper >= 2 : cd_text_all_caps(blk->text, len);
 }
 
+/* Should this line continue the previous block's text? */
 static bool continues(builder *b, const cd_line *ln) {
     cd_block *prev = last_block(b);
     if (!prev || prev->kind == CD_BLOCK_ROW || (prev->kind == CD_BLOCK_HEADING && prev->table)) return false;
