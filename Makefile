@@ -4,7 +4,7 @@ TEST_PKGS := cmocka
 # Debian packages the tests use directly (validators, an independent XLSX
 # reader, a PostgreSQL server for the load test).
 TEST_DEBS := deb:python3 deb:python3-jsonschema deb:python3-openpyxl deb:libxml2-utils deb:postgresql \
-             deb:clang deb:libclang-rt-dev deb:unzip
+             deb:clang deb:libclang-rt-dev deb:unzip deb:valgrind
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
@@ -21,7 +21,7 @@ SAMPLES  := $(wildcard samples/*.txt)
 SHARED   ?= ../shared
 
 .PHONY: all deps test-deps demo check unit golden cli rules-test accuracy asan clean regen bench \
-        schemas spreadsheet database batch-test formats template-test bad fuzz fuzz-smoke
+        schemas spreadsheet database batch-test formats template-test bad fuzz fuzz-smoke valgrind
 
 all: $(BUILD)/chidao
 
@@ -51,11 +51,13 @@ demo: deps
 	@$(BUILD)/chidao batch -o out -f json,xml,xlsx,csv,ndjson samples/
 	@ls out
 
-# Everything: rule examples, unit tests, golden files, accuracy ratchets, then the
-# same suite again under ASan+UBSan.
+# Everything: rule examples, unit tests, golden files, accuracy ratchets, the CLI
+# under valgrind, then the whole suite again under ASan+UBSan, then a short run
+# of every fuzz target.
 check: test-deps
 	@$(MAKE) --no-print-directory all unit-bins
 	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats bad
+	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
 
@@ -109,11 +111,17 @@ bad: $(BUILD)/chidao
 template-test: $(BUILD)/chidao
 	@tests/template.sh $(BUILD)/chidao
 
+# The CLI paths (extract in every format and reader, batch, check, diff, rules
+# test) under valgrind, on this build: memory errors and definite leaks fail.
+valgrind: $(BUILD)/chidao
+	@tests/valgrind.sh $(BUILD)/chidao
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    build/asan/chidao unit-bins-asan
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli schemas batch-test bad
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli accuracy \
+	    schemas spreadsheet database batch-test template-test formats bad
 
 unit-bins-asan: $(TEST_BIN)
 

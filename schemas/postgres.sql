@@ -2,6 +2,12 @@
 -- (src/emit_csv.c): one row per document, task, indicator and diagnostic,
 -- joined by `document`, the source path (source.path in the JSON record).
 --
+-- Write the batch with --csv-formulas keep: by default a text cell starting
+-- with = + - @ gets a leading apostrophe against spreadsheet formula
+-- injection, which a database would store as data.
+--
+--   chidao batch -o OUT -f csv --csv-formulas keep INPUT...
+--
 -- Load a batch written to OUT (documents first: the others refer to it).
 -- HEADER MATCH (PostgreSQL 15+) also checks that the CSV's columns are these
 -- tables' columns, in this order; use HEADER true on older servers.

@@ -1,4 +1,5 @@
-/* arena.c — chunked bump allocator. */
+/* arena.c — chunked bump allocator, with cleanups and a per-thread guard
+ * that turns an allocation failure inside a document into a jump (arena.h). */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -16,24 +17,84 @@ struct cd_arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-static void cd_oom(size_t n) {
-    fprintf(stderr, "chidao: out of memory (allocating %zu bytes)\n", n);
-    abort();
+/* A registered cleanup; lives in its owner's chunks. */
+struct cd_arena_cleanup {
+    void (*fn)(void *);
+    void *ptr;
+    cd_arena *owner;
+    cd_arena_cleanup *prev, *next; /* owner->cleanups; next also links owner->spare */
+};
+
+/* The innermost guard of this thread, and the failure injection (arena.h). */
+static _Thread_local cd_arena_guard *guard;
+static _Thread_local long fail_countdown; /* 0: off */
+static _Thread_local unsigned long guarded_allocs;
+
+static void run_cleanups(cd_arena *a) {
+    cd_arena_cleanup *h;
+    while ((h = a->cleanups)) {
+        void (*fn)(void *) = h->fn;
+        void *ptr = h->ptr;
+        cd_arena_undefer(h);
+        if (ptr) fn(ptr);
+    }
 }
 
-void cd_arena_init(cd_arena *a) { memset(a, 0, sizeof *a); }
+/* Out of memory (or an injected failure): jump to the guard, or abort where
+ * there is none (arena.h). */
+static _Noreturn void fail(size_t n) {
+    cd_arena_guard *g = guard;
+    if (!g) {
+        fprintf(stderr, "chidao: out of memory (allocating %zu bytes)\n", n);
+        abort();
+    }
+    guard = g->outer;
+    run_cleanups(g->arena);
+    longjmp(g->on_failure, 1);
+}
 
-/* Allocation without zeroing, for callers that fill the block at once. */
-static void *alloc_raw(cd_arena *a, size_t n) {
+static void free_chunks(cd_arena_chunk *c) {
+    while (c) {
+        cd_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+/* A scratch arena's cleanup, run by the guarded arena when the document
+ * fails: its own cleanups, then its chunks.  The failure runs it before the
+ * jump, while the frame holding the scratch arena is still there. */
+static void release_scratch(void *arena) {
+    cd_arena *a = arena;
+    run_cleanups(a);
+    free_chunks(a->head);
+    a->head = NULL;
+    a->scratch = NULL; /* its record is being released by the caller */
+}
+
+void cd_arena_init(cd_arena *a) {
+    memset(a, 0, sizeof *a);
+    /* initialised under a guard: a stage's scratch arena (freed before the
+     * stage returns), which the document releases if it fails */
+    if (guard && guard->arena != a) a->scratch = cd_arena_defer(guard->arena, release_scratch, a);
+}
+
+/* An allocation, or NULL when out of memory (real or injected). */
+static void *try_alloc(cd_arena *a, size_t n) {
+    if (guard) {
+        guarded_allocs++;
+        if (__builtin_expect(fail_countdown > 0, 0) && --fail_countdown == 0) return NULL;
+    }
     size_t need = (n + 15) & ~(size_t)15;
-    if (need < n) cd_oom(n);
+    if (need < n) return NULL;
     cd_arena_chunk *c = a->head;
     if (!c || c->size - c->used < need) {
         size_t size = CD_ARENA_CHUNK_MIN;
         if (c && c->size < 16 * 1024 * 1024) size = c->size * 2;
         if (size < need) size = need;
+        if (size > SIZE_MAX - sizeof *c) return NULL;
         c = malloc(sizeof *c + size);
-        if (!c) cd_oom(size);
+        if (!c) return NULL;
         c->size = size;
         c->used = 0;
         c->next = a->head;
@@ -42,6 +103,13 @@ static void *alloc_raw(cd_arena *a, size_t n) {
     void *p = c->data + c->used;
     c->used += need;
     a->used_bytes += need;
+    return p;
+}
+
+/* Allocation without zeroing, for callers that fill the block at once. */
+static void *alloc_raw(cd_arena *a, size_t n) {
+    void *p = try_alloc(a, n);
+    if (!p) fail(n);
     return p;
 }
 
@@ -83,7 +151,7 @@ char *cd_arena_printf(cd_arena *a, const char *fmt, ...) {
 }
 
 void *cd_arena_grow(cd_arena *a, void *old, size_t elem, size_t n_old, size_t n_new) {
-    if (n_new && elem > SIZE_MAX / n_new) cd_oom(SIZE_MAX);
+    if (n_new && elem > SIZE_MAX / n_new) fail(SIZE_MAX);
     char *p = alloc_raw(a, elem * n_new);
     size_t kept = old && n_old ? elem * (n_old < n_new ? n_old : n_new) : 0;
     if (kept) memcpy(p, old, kept);
@@ -92,15 +160,57 @@ void *cd_arena_grow(cd_arena *a, void *old, size_t elem, size_t n_old, size_t n_
 }
 
 void cd_arena_free(cd_arena *a) {
-    cd_arena_chunk *c = a->head;
-    while (c) {
-        cd_arena_chunk *next = c->next;
-        free(c);
-        c = next;
-    }
-    a->head = NULL;
-    a->used_bytes = 0;
+    run_cleanups(a); /* their records live in the chunks */
+    cd_arena_undefer(a->scratch);
+    free_chunks(a->head);
+    memset(a, 0, sizeof *a);
 }
+
+cd_arena_cleanup *cd_arena_defer(cd_arena *a, void (*fn)(void *), void *ptr) {
+    cd_arena_cleanup *h = a->spare;
+    if (h) {
+        a->spare = h->next;
+    } else if (!(h = try_alloc(a, sizeof *h))) {
+        if (ptr) fn(ptr);
+        fail(sizeof *h);
+    }
+    *h = (cd_arena_cleanup){fn, ptr, a, NULL, a->cleanups};
+    if (a->cleanups) a->cleanups->prev = h;
+    a->cleanups = h;
+    return h;
+}
+
+void cd_arena_redefer(cd_arena_cleanup *h, void *ptr) {
+    if (h) h->ptr = ptr;
+}
+
+void cd_arena_undefer(cd_arena_cleanup *h) {
+    if (!h) return;
+    cd_arena *a = h->owner;
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        a->cleanups = h->next;
+    if (h->next) h->next->prev = h->prev;
+    h->fn = NULL;
+    h->ptr = NULL;
+    h->prev = NULL;
+    h->next = a->spare;
+    a->spare = h;
+}
+
+void cd_arena_guard_enter(cd_arena_guard *g, cd_arena *a) {
+    g->arena = a;
+    g->outer = guard;
+    guard = g;
+}
+
+void cd_arena_guard_leave(cd_arena_guard *g) {
+    if (guard == g) guard = g->outer;
+}
+
+void cd_arena_fail_after(long n) { fail_countdown = n > 0 ? n : 0; }
+unsigned long cd_arena_guarded_allocs(void) { return guarded_allocs; }
 
 void cd_buf_init(cd_buf *b, cd_arena *a) {
     b->arena = a;

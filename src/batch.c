@@ -23,6 +23,7 @@
 #include "emit_json.h"
 #include "emit_xlsx.h"
 #include "emit_xml.h"
+#include "limits.h"
 #include "outfile.h"
 
 /* A stem longer than this is cut (at a character boundary): file systems
@@ -169,8 +170,9 @@ void cd_paths_free(cd_paths *l) {
 /* ---------- output names ---------- */
 
 /* The file name without directory and extension, made safe for a file name:
- * no '/', no control characters, no leading dot, valid UTF-8 (other bytes
- * become '_'), at most CD_STEM_MAX bytes. */
+ * no '/' (so no "../" and no absolute path), no control characters, no
+ * leading dot (hidden, "..") or dash (read as an option by the next tool),
+ * valid UTF-8 (other bytes become '_'), at most CD_STEM_MAX bytes. */
 static char *safe_stem(const char *path) {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -202,7 +204,7 @@ static char *safe_stem(const char *path) {
     s[o] = 0;
     if (o == 0)
         strcpy(s, "document");
-    else if (s[0] == '.')
+    else if (s[0] == '.' || s[0] == '-')
         s[0] = '_';
     return s;
 }
@@ -373,8 +375,11 @@ static void *worker(void *arg) {
         size_t i = atomic_fetch_add(&r->next, 1);
         if (i >= r->in->n) break;
         cd_document doc;
-        int status = cd_document_load(&doc, r->in->items[i], r->in->items[i]);
-        if (status == CD_EXIT_OK) status = cd_process(&doc, opt->pipeline);
+        /* the document's own time budget (limits.h: time), from before it is read */
+        cd_options pipeline = *opt->pipeline;
+        pipeline.deadline_ns = cd_limit_deadline(&pipeline);
+        int status = cd_document_load_opt(&doc, r->in->items[i], r->in->items[i], &pipeline);
+        if (status == CD_EXIT_OK) status = cd_process(&doc, &pipeline);
         if (status == CD_EXIT_OK) {
             if (opt->formats & CD_FMT_JSON) write_one(r, &doc, i, ".json", cd_emit_json);
             if (opt->formats & CD_FMT_XML) write_one(r, &doc, i, ".xml", cd_emit_xml);
@@ -440,6 +445,7 @@ static bool open_combined(run *r) {
             set_output_error(r, "CSV output", ENOMEM);
             return false;
         }
+        cd_csv_keep_formulas(r->csv, r->opt->pipeline->csv_formulas_keep);
     }
     if (r->opt->formats & CD_FMT_NDJSON) {
         char *p = xprintf("%s/%s", dir, "documents.ndjson");

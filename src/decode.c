@@ -7,6 +7,7 @@
 
 #include "convert.h"
 #include "layout.h"
+#include "limits.h"
 
 bool cd_format_known(const char *name) {
     static const char *const known[] = {CD_FORMAT_TEXT, CD_FORMAT_MARKDOWN, CD_FORMAT_HTML, CD_FORMAT_DOCX,
@@ -62,6 +63,8 @@ int cd_decode(cd_document *doc, const cd_options *opt) {
     const unsigned char *b = doc->bytes ? doc->bytes : (const unsigned char *)"";
     size_t n = doc->bytes ? doc->n_bytes : 0;
     sha256_hex(b, n, doc->sha256);
+    if (n > cd_limit(opt, CD_LIMIT_FILE_SIZE)) /* standard input, or bytes a caller handed over */
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_FILE_SIZE, "the input is %zu bytes", n);
     const char *from = opt && opt->from ? opt->from : NULL;
     const char *format = from ? from : cd_format_detect(b, n);
     doc->format = format;

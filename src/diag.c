@@ -15,6 +15,9 @@ void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char 
     va_start(ap, fmt);
     char *msg = cd_arena_vprintf(l->arena, fmt, ap);
     va_end(ap);
+    /* every allocation before the record counts: a document that runs out
+     * of memory here still has a list that can be printed (arena.h) */
+    char *file_copy = file ? cd_arena_strdup(l->arena, file) : NULL;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         l->items = cd_arena_grow(l->arena, l->items, sizeof *l->items, l->n, cap);
@@ -23,7 +26,7 @@ void cd_diag_add(cd_diag_list *l, cd_severity sev, const char *code, const char 
     cd_diag *d = &l->items[l->n++];
     d->severity = sev;
     d->code = code;
-    d->file = file ? cd_arena_strdup(l->arena, file) : NULL;
+    d->file = file_copy;
     d->line = line;
     d->message = msg;
 }

@@ -8,6 +8,7 @@
  * contributes (bold, font, numbering); word/footnotes.xml the footnote
  * texts.  Text set in a legacy Vietnamese font (".VnTime", "VNI-Times")
  * goes through cd_font_text_to_utf8. */
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -16,13 +17,15 @@
 #include <zip.h>
 
 #include "convert.h"
+#include "limits.h"
 
-/* Zip bombs: a part that inflates to more than this is refused, whatever its
- * header claims (a real document.xml is a few MB). */
-#define DOCX_MAX_PART_BYTES (64u * 1024 * 1024)
-/* Hostile nesting (tables in cells in content controls ...): deeper
- * elements are skipped rather than recursed into. */
-#define DOCX_MAX_DEPTH 64
+/* Caps from limits.h: zip-part-size (a part inflating to more is refused,
+ * whatever its header claims), zip-entries, zip-ratio, xml-depth and
+ * xml-nodes (counted as libxml2 builds the tree, so that neither hostile
+ * nesting nor millions of empty elements get past the parser). */
+/* Parts that inflate to less than this are not held to zip-ratio: a small
+ * part of repeated markup may compress a hundredfold and costs nothing. */
+#define ZIP_RATIO_FLOOR (1u << 20)
 /* Style inheritance (w:basedOn) followed at most this far: stops cycles. */
 #define DOCX_MAX_STYLE_CHAIN 16
 /* Word's list levels: w:ilvl 0..8. */
@@ -39,6 +42,7 @@ static const char MC_NS[] = "http://schemas.openxmlformats.org/markup-compatibil
 typedef struct {
     cd_document *doc;
     zip_t *zip;
+    const cd_options *opt;
 } package;
 
 static void *xrealloc(void *p, size_t n) {
@@ -50,14 +54,25 @@ static void *xrealloc(void *p, size_t n) {
     return q;
 }
 
-/* Inflate the entry named part (at most DOCX_MAX_PART_BYTES) into a
- * malloc'ed buffer the caller frees.  *found is false when there is no such
- * entry; NULL with an error diagnostic when it cannot be read. */
+/* Inflate the entry named part (at most the zip-part-size limit, and at
+ * most zip-ratio times its compressed size) into a malloc'ed buffer the
+ * caller frees.  *found is false when there is no such entry; NULL with an
+ * error diagnostic when it cannot be read. */
 static char *inflate_part(package *pkg, const char *part, size_t *len, bool *found) {
     *found = false;
     zip_int64_t index = zip_name_locate(pkg->zip, part, 0);
     if (index < 0) return NULL;
     *found = true;
+    size_t max = (size_t)cd_limit(pkg->opt, CD_LIMIT_ZIP_PART_SIZE);
+    uint64_t ratio = cd_limit(pkg->opt, CD_LIMIT_ZIP_RATIO);
+    /* the compressed size as the directory says, but no more than the whole
+     * file: a header cannot buy a part more room */
+    zip_stat_t st;
+    uint64_t packed = pkg->doc->n_bytes;
+    if (zip_stat_index(pkg->zip, (zip_uint64_t)index, 0, &st) == 0 && (st.valid & ZIP_STAT_COMP_SIZE) &&
+        st.comp_size < packed)
+        packed = st.comp_size;
+    if (!packed) packed = 1;
     zip_file_t *f = zip_fopen_index(pkg->zip, (zip_uint64_t)index, 0);
     if (!f) {
         cd_diag_add(&pkg->doc->diags, CD_SEV_ERROR, "invalid-docx", pkg->doc->path, 0,
@@ -67,25 +82,32 @@ static char *inflate_part(package *pkg, const char *part, size_t *len, bool *fou
     size_t cap = 1 << 16, n = 0;
     char *buf = xrealloc(NULL, cap);
     for (;;) {
-        if (n > DOCX_MAX_PART_BYTES) {
-            cd_diag_add(&pkg->doc->diags, CD_SEV_ERROR, "limit-exceeded", pkg->doc->path, 0,
-                        "limit exceeded: DOCX entry %s inflates to more than %u bytes", part,
-                        (unsigned)DOCX_MAX_PART_BYTES);
-            zip_fclose(f);
+        bool too_big = n > max, bomb = n > ZIP_RATIO_FLOOR && n / packed > ratio;
+        if (too_big || bomb) {
+            zip_fclose(f); /* before the diagnostic's allocation: nothing to leak if it fails */
             free(buf);
+            if (too_big)
+                cd_limit_exceeded(pkg->doc, pkg->opt, 0, CD_LIMIT_ZIP_PART_SIZE,
+                                  "DOCX entry %s inflates to more than %zu bytes", part, max);
+            else
+                cd_limit_exceeded(pkg->doc, pkg->opt, 0, CD_LIMIT_ZIP_RATIO,
+                                  "DOCX entry %s inflates to over %llu times its %llu compressed bytes", part,
+                                  (unsigned long long)ratio, (unsigned long long)packed);
             return NULL;
         }
         if (n == cap) {
             /* one byte over the cap is enough to know */
-            cap = cap * 2 > (size_t)DOCX_MAX_PART_BYTES + 1 ? (size_t)DOCX_MAX_PART_BYTES + 1 : cap * 2;
+            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
             buf = xrealloc(buf, cap);
         }
         zip_int64_t got = zip_fread(f, buf + n, cap - n);
         if (got < 0) {
-            cd_diag_add(&pkg->doc->diags, CD_SEV_ERROR, "invalid-docx", pkg->doc->path, 0,
-                        "DOCX entry %s is corrupt: %s", part, zip_file_strerror(f));
+            char why[256];
+            snprintf(why, sizeof why, "%s", zip_file_strerror(f));
             zip_fclose(f);
             free(buf);
+            cd_diag_add(&pkg->doc->diags, CD_SEV_ERROR, "invalid-docx", pkg->doc->path, 0,
+                        "DOCX entry %s is corrupt: %s", part, why);
             return NULL;
         }
         if (got == 0) break;
@@ -105,9 +127,42 @@ static void plain_message(const char *msg, char *buf, size_t size) {
     buf[k] = 0;
 }
 
+/* The xml-depth and xml-nodes limits, enforced while libxml2 builds the
+ * tree: its element callbacks are wrapped, and the first element past a
+ * limit stops the parser. */
+typedef struct xml_guard {
+    startElementNsSAX2Func start;
+    endElementNsSAX2Func end;
+    uint64_t max_depth, max_nodes, depth, nodes;
+    int over; /* 0, or 1 + the cd_limit_id passed */
+    int line;
+} xml_guard;
+
+static void guarded_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int n_ns,
+                          const xmlChar **ns, int n_attrs, int n_defaulted, const xmlChar **attrs) {
+    xmlParserCtxt *ctxt = ctx;
+    xml_guard *g = ctxt->_private;
+    g->depth++;
+    g->nodes++;
+    if (g->depth > g->max_depth || g->nodes > g->max_nodes) {
+        g->over = 1 + (g->depth > g->max_depth ? CD_LIMIT_XML_DEPTH : CD_LIMIT_XML_NODES);
+        g->line = xmlSAX2GetLineNumber(ctx);
+        xmlStopParser(ctxt);
+        return;
+    }
+    if (g->start) g->start(ctx, local, prefix, uri, n_ns, ns, n_attrs, n_defaulted, attrs);
+}
+
+static void guarded_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri) {
+    xmlParserCtxt *ctxt = ctx;
+    xml_guard *g = ctxt->_private;
+    g->depth--;
+    if (g->end) g->end(ctx, local, prefix, uri);
+}
+
 /* Parse a part.  NULL either when it is absent (*rc stays OK) or when it is
- * unreadable or not well-formed XML (*rc = CD_EXIT_INPUT, diagnostic
- * added). */
+ * unreadable or not well-formed XML or over a limit (*rc = CD_EXIT_INPUT,
+ * diagnostic added). */
 static xmlDoc *parse_part(package *pkg, const char *part, int *rc) {
     size_t len = 0;
     bool found;
@@ -121,20 +176,42 @@ static xmlDoc *parse_part(package *pkg, const char *part, int *rc) {
         fputs("chidao: out of memory\n", stderr);
         abort();
     }
-    /* no network, no DTD loading, no entity substitution: a hostile part
-     * cannot reach out or blow up */
+    xml_guard g = {ctxt->sax->startElementNs,
+                   ctxt->sax->endElementNs,
+                   cd_limit(pkg->opt, CD_LIMIT_XML_DEPTH),
+                   cd_limit(pkg->opt, CD_LIMIT_XML_NODES),
+                   0,
+                   0,
+                   0,
+                   0};
+    ctxt->_private = &g;
+    ctxt->sax->startElementNs = guarded_start;
+    ctxt->sax->endElementNs = guarded_end;
+    /* no network, no DTD loading, no entity substitution (no
+     * XML_PARSE_NOENT, XML_PARSE_DTDLOAD): a hostile part cannot reach out
+     * (XXE) or blow up (billion laughs) */
     xmlDoc *xml =
         xmlCtxtReadMemory(ctxt, bytes, (int)len, part, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!xml) {
-        const xmlError *err = xmlCtxtGetLastError(ctxt);
-        char msg[256];
-        plain_message(err && err->message ? err->message : "parse error", msg, sizeof msg);
+    if (g.over && xml) { /* stopped: what was built is only a part of the part */
+        xmlFreeDoc(xml);
+        xml = NULL;
+    }
+    const xmlError *err = xml ? NULL : xmlCtxtGetLastError(ctxt);
+    char msg[256];
+    plain_message(err && err->message ? err->message : "parse error", msg, sizeof msg);
+    int line = err ? err->line : 0;
+    xmlFreeParserCtxt(ctxt); /* before the diagnostic's allocation: nothing to leak if it fails */
+    free(bytes);
+    if (g.over) {
+        cd_limit_id id = (cd_limit_id)(g.over - 1);
+        cd_limit_exceeded(pkg->doc, pkg->opt, 0, id, "DOCX entry %s, line %d: %s", part, g.line,
+                          id == CD_LIMIT_XML_DEPTH ? "elements nested deeper" : "more elements");
+        *rc = CD_EXIT_INPUT;
+    } else if (!xml) {
         cd_diag_add(&pkg->doc->diags, CD_SEV_ERROR, "invalid-docx", pkg->doc->path, 0,
-                    "DOCX entry %s is not well-formed XML (line %d): %s", part, err ? err->line : 0, msg);
+                    "DOCX entry %s is not well-formed XML (line %d): %s", part, line, msg);
         *rc = CD_EXIT_INPUT;
     }
-    xmlFreeParserCtxt(ctxt);
-    free(bytes);
     return xml;
 }
 
@@ -405,6 +482,7 @@ typedef struct {
     xmlDoc *footnotes;
     const char **footnote_ids; /* w:id of footnote N+1, in order of reference */
     size_t n_footnotes;
+    int max_depth; /* xml-depth: the parser refused deeper parts, so this never stops a walk */
 } docx;
 
 /* Text boxes (w:txbxContent) anchored in a paragraph: their paragraphs
@@ -425,7 +503,7 @@ typedef struct {
 /* The text boxes inside a drawing; of an mc:AlternateContent only the
  * mc:Choice, whose mc:Fallback repeats the same text for older readers. */
 static void find_boxes(docx *d, const xmlNode *n, boxes *b, int depth) {
-    if (depth > DOCX_MAX_DEPTH) return;
+    if (depth > d->max_depth) return;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (c->ns && !strcmp((const char *)c->ns->href, MC_NS) && !strcmp((const char *)c->name, "Fallback")) continue;
@@ -512,7 +590,7 @@ static void run(docx *d, para *p, const xmlNode *r) {
 /* Runs and the inline containers around them (hyperlinks, insertions,
  * fields, content controls); deleted text is skipped. */
 static void inline_content(docx *d, para *p, const xmlNode *parent, int depth) {
-    if (!parent || depth > DOCX_MAX_DEPTH) return;
+    if (!parent || depth > d->max_depth) return;
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (is_w(c, "r"))
@@ -572,7 +650,7 @@ static void paragraph(docx *d, const xmlNode *p, cd_buf *out, bool *bold, boxes 
 /* Everything in a table cell on one line: paragraphs joined by a space
  * (nested tables too); tabs and line breaks become spaces. */
 static void cell_text(docx *d, const xmlNode *parent, cd_buf *cell, int depth) {
-    if (!parent || depth > DOCX_MAX_DEPTH) return;
+    if (!parent || depth > d->max_depth) return;
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (is_w(c, "p")) {
             cd_buf line;
@@ -604,7 +682,7 @@ typedef struct merges {
 } merges;
 
 static void row_cells(docx *d, const xmlNode *parent, cd_buf *row, int *cells, bool *any, merges *mg, int depth) {
-    if (!parent || depth > DOCX_MAX_DEPTH) return;
+    if (!parent || depth > d->max_depth) return;
     for (const xmlNode *tc = parent->children; tc; tc = tc->next) {
         if (is_w(tc, "sdt"))
             row_cells(d, child(tc, "sdtContent"), row, cells, any, mg, depth + 1);
@@ -666,7 +744,7 @@ static void block_break(cd_buf *out) {
 }
 
 static void table_rows(docx *d, const xmlNode *parent, cd_buf *out, merges *mg, int depth) {
-    if (!parent || depth > DOCX_MAX_DEPTH) return;
+    if (!parent || depth > d->max_depth) return;
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (is_w(c, "tr"))
             table_row(d, c, out, mg);
@@ -688,7 +766,7 @@ static void table(docx *d, const xmlNode *tbl, cd_buf *out) {
 /* Paragraphs (one per line, a blank line between, "**…**" when bold as a
  * whole) and tables, in document order. */
 static void block_content(docx *d, const xmlNode *parent, cd_buf *out, int depth) {
-    if (!parent || depth > DOCX_MAX_DEPTH) return;
+    if (!parent || depth > d->max_depth) return;
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (is_w(c, "p")) {
             cd_buf line;
@@ -737,34 +815,54 @@ static void footnotes(docx *d, cd_buf *out) {
     }
 }
 
+static void discard_zip(void *zip) { zip_discard(zip); }
+static void free_xml(void *xml) { xmlFreeDoc(xml); }
+
 int cd_docx_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
-    (void)opt;
     xmlInitParser(); /* idempotent, under libxml2's lock: batch workers call this */
     zip_error_t zerr;
     zip_error_init(&zerr);
     zip_source_t *src = zip_source_buffer_create(doc->bytes, doc->n_bytes, 0, &zerr);
     zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY, &zerr) : NULL;
     if (!zip) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-docx", doc->path, 0, "not a DOCX file: %s",
-                    zip_error_strerror(&zerr));
+        char why[256]; /* libzip's message, copied: nothing held across the diagnostic's allocation */
+        snprintf(why, sizeof why, "%s", zip_error_strerror(&zerr));
         if (src) zip_source_free(src);
         zip_error_fini(&zerr);
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-docx", doc->path, 0, "not a DOCX file: %s", why);
         return CD_EXIT_INPUT;
     }
     zip_error_fini(&zerr);
-    package pkg = {doc, zip};
+    /* held across arena allocations: released by the arena if the document
+     * runs out of memory (arena.h) */
+    cd_arena_cleanup *held[5] = {cd_arena_defer(&doc->arena, discard_zip, zip)};
+    package pkg = {doc, zip, opt};
+    zip_int64_t entries = zip_get_num_entries(zip, 0);
+    if (entries < 0 || (uint64_t)entries > cd_limit(opt, CD_LIMIT_ZIP_ENTRIES)) {
+        zip_discard(zip);
+        cd_arena_undefer(held[0]);
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_ZIP_ENTRIES, "the DOCX zip has %lld entries",
+                                 (long long)entries);
+    }
     int rc = CD_EXIT_OK;
     xmlDoc *body = parse_part(&pkg, "word/document.xml", &rc);
+    held[1] = cd_arena_defer(&doc->arena, free_xml, body);
     if (!body && rc == CD_EXIT_OK) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-docx", doc->path, 0,
                     "not a DOCX file: the zip has no word/document.xml");
         rc = CD_EXIT_INPUT;
     }
     xmlDoc *style_xml = rc == CD_EXIT_OK ? parse_part(&pkg, "word/styles.xml", &rc) : NULL;
+    held[2] = cd_arena_defer(&doc->arena, free_xml, style_xml);
     xmlDoc *numbering_xml = rc == CD_EXIT_OK ? parse_part(&pkg, "word/numbering.xml", &rc) : NULL;
+    held[3] = cd_arena_defer(&doc->arena, free_xml, numbering_xml);
     xmlDoc *footnote_xml = rc == CD_EXIT_OK ? parse_part(&pkg, "word/footnotes.xml", &rc) : NULL;
+    held[4] = cd_arena_defer(&doc->arena, free_xml, footnote_xml);
     if (rc == CD_EXIT_OK) {
-        docx d = {.doc = doc, .arena = &doc->arena, .footnotes = footnote_xml};
+        docx d = {.doc = doc,
+                  .arena = &doc->arena,
+                  .footnotes = footnote_xml,
+                  .max_depth = (int)cd_limit(opt, CD_LIMIT_XML_DEPTH)};
         read_styles(d.arena, style_xml, &d.styles);
         read_numbering(d.arena, numbering_xml, &d.numbering);
         const xmlNode *root = xmlDocGetRootElement(body);
@@ -784,5 +882,7 @@ int cd_docx_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
     xmlFreeDoc(numbering_xml);
     xmlFreeDoc(footnote_xml);
     zip_discard(zip);
+    for (int i = 0; i < 5; i++)
+        cd_arena_undefer(held[i]);
     return rc;
 }

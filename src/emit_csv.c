@@ -13,8 +13,13 @@
  * (load them into jsonb).  JSON text comes from jansson, keys in contract
  * order.
  *
- * Cells that start with = + - @ are written as they are: neutralising them
- * against spreadsheet formula injection would corrupt database loads. */
+ * Formula injection (OWASP, "CSV Injection"): a spreadsheet opening the file
+ * runs a cell that starts with = + - @ (or a tab or CR) as a formula, and a
+ * hostile document can put one in any text column.  By default such a text
+ * cell gets a leading apostrophe, which spreadsheets take as "this is text"
+ * and do not show, and is quoted; cd_csv_keep_formulas (--csv-formulas keep)
+ * writes them as they are, for database loads, where the apostrophe would
+ * be data.  JSON, number and date cells never start with one of those. */
 #include "emit_csv.h"
 
 #include <jansson.h>
@@ -27,6 +32,7 @@
 struct cd_csv {
     FILE *documents, *tasks, *indicators, *diagnostics;
     bool write_failed;
+    bool keep_formulas;
 };
 
 /* The project's out-of-memory policy (arena.h): say so and abort. */
@@ -38,7 +44,8 @@ static _Noreturn void out_of_memory(void) {
 /* One record being written to one table. */
 typedef struct csv_row {
     FILE *out;
-    bool started; /* a field has been written: the next needs a comma */
+    bool started;       /* a field has been written: the next needs a comma */
+    bool keep_formulas; /* the table's cd_csv says so */
 } csv_row;
 
 static void next_field(csv_row *r) {
@@ -51,8 +58,9 @@ static void next_field(csv_row *r) {
  * that it differs from NULL (an unquoted empty field). */
 static bool needs_quotes(const char *s) { return !*s || strpbrk(s, ",\"\r\n") != NULL; }
 
-static void write_quoted(FILE *out, const char *s) {
+static void write_quoted(FILE *out, const char *s, bool apostrophe) {
     putc('"', out);
+    if (apostrophe) putc('\'', out);
     for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
         fwrite(s, 1, (size_t)(q - s) + 1, out); /* up to and including the quote */
         putc('"', out);                         /* ... which is doubled */
@@ -61,14 +69,28 @@ static void write_quoted(FILE *out, const char *s) {
     putc('"', out);
 }
 
-/* A text cell; NULL is the SQL NULL. */
-static void cell_text(csv_row *r, const char *s) {
+/* Would a spreadsheet read s as a formula? */
+static bool formula_like(const char *s) { return s[0] && strchr("=+-@\t\r", s[0]); }
+
+/* A cell written as it is (quoted as RFC 4180 asks); NULL is the SQL NULL. */
+static void cell_raw(csv_row *r, const char *s) {
     next_field(r);
     if (!s) return;
     if (needs_quotes(s))
-        write_quoted(r->out, s);
+        write_quoted(r->out, s, false);
     else
         fputs(s, r->out);
+}
+
+/* A text cell: as cell_raw, but one a spreadsheet would run as a formula
+ * gets a leading apostrophe, unless the table keeps formulas. */
+static void cell_text(csv_row *r, const char *s) {
+    if (!s || r->keep_formulas || !formula_like(s)) {
+        cell_raw(r, s);
+        return;
+    }
+    next_field(r);
+    write_quoted(r->out, s, true);
 }
 
 static void cell_int(csv_row *r, long long v) {
@@ -94,7 +116,7 @@ static void cell_json(csv_row *r, json_t *v) {
     char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(v);
     if (!text) out_of_memory();
-    cell_text(r, text);
+    cell_raw(r, text);
     free(text);
 }
 
@@ -175,13 +197,15 @@ static void write_header(cd_csv *c, FILE *out, const char *const *names) {
 cd_csv *cd_csv_open(FILE *documents, FILE *tasks, FILE *indicators, FILE *diagnostics) {
     cd_csv *c = malloc(sizeof *c);
     if (!c) return NULL;
-    *c = (cd_csv){documents, tasks, indicators, diagnostics, false};
+    *c = (cd_csv){documents, tasks, indicators, diagnostics, false, false};
     write_header(c, documents, documents_header);
     write_header(c, tasks, tasks_header);
     write_header(c, indicators, indicators_header);
     write_header(c, diagnostics, diagnostics_header);
     return c;
 }
+
+void cd_csv_keep_formulas(cd_csv *c, bool keep) { c->keep_formulas = keep; }
 
 /* ---- rows ---- */
 
@@ -193,7 +217,7 @@ static const cd_diag *first_error(const cd_document *doc) {
 
 static void add_document(cd_csv *c, const cd_document *doc, bool ok) {
     const cd_meta *m = &doc->meta;
-    csv_row r = {.out = c->documents};
+    csv_row r = {.out = c->documents, .keep_formulas = c->keep_formulas};
     cell_text(&r, doc->path);
     /* source facts exist as far as reading got; the metadata only when the
      * pipeline finished */
@@ -224,7 +248,7 @@ static void add_document(cd_csv *c, const cd_document *doc, bool ok) {
 
 static void add_task(cd_csv *c, const char *path, const cd_task *t) {
     const cd_deadline *d = t->deadline;
-    csv_row r = {.out = c->tasks};
+    csv_row r = {.out = c->tasks, .keep_formulas = c->keep_formulas};
     cell_text(&r, path);
     cell_text(&r, t->id);
     cell_text(&r, t->number);
@@ -247,7 +271,7 @@ static void add_task(cd_csv *c, const char *path, const cd_task *t) {
 }
 
 static void add_indicator(cd_csv *c, const char *path, const cd_indicator *ind) {
-    csv_row r = {.out = c->indicators};
+    csv_row r = {.out = c->indicators, .keep_formulas = c->keep_formulas};
     cell_text(&r, path);
     cell_text(&r, ind->id);
     cell_text(&r, ind->number);
@@ -262,7 +286,7 @@ static void add_indicator(cd_csv *c, const char *path, const cd_indicator *ind) 
 }
 
 static void add_diagnostic(cd_csv *c, const char *path, long long seq, const cd_diag *d) {
-    csv_row r = {.out = c->diagnostics};
+    csv_row r = {.out = c->diagnostics, .keep_formulas = c->keep_formulas};
     cell_text(&r, path);
     cell_int(&r, seq);
     cell_text(&r, cd_severity_name(d->severity));

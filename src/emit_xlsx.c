@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unicode/uchar.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* Excel refuses a cell longer than 32,767 characters (libxlsxwriter rejects
@@ -163,6 +165,7 @@ struct cd_xlsx {
     sheet tasks, indicators, diags, documents;
     lxw_format *header, *text, *date, *number, *error;
     char *tmpdir;          /* must outlive the workbook */
+    bool own_tmpdir;       /* tmpdir was made for this workbook: removed with it */
     lxw_error err;         /* the first libxlsxwriter failure; later writes are skipped */
     cell row[MAX_COLUMNS]; /* the row being built */
 };
@@ -555,9 +558,27 @@ static char *directory_of(const char *path) {
     return s;
 }
 
+/* libxlsxwriter names each temporary file before unlinking it: a run killed
+ * in between would leave it beside the outputs.  So the files go to a
+ * directory of their own named after the workbook's temporary file
+ * (".NAME.chidao-tmp.PID.SEQ.d"), which the next batch's stale clean-up
+ * (cd_outfile_clean_stale) removes with what it holds; when it cannot be
+ * made, the workbook's directory as before. */
+static char *tmpdir_of(const char *path, bool *own) {
+    size_t n = strlen(path) + 3;
+    char *s = malloc(n);
+    if (!s) abort();
+    snprintf(s, n, "%s.d", path);
+    *own = mkdir(s, 0700) == 0;
+    if (*own) return s;
+    free(s);
+    return directory_of(path);
+}
+
 static void free_xlsx(cd_xlsx *x) {
     for (size_t c = 0; c < MAX_COLUMNS; c++)
         free(x->row[c].text.data);
+    if (x->own_tmpdir) rmdir(x->tmpdir); /* empty: libxlsxwriter unlinked its files */
     free(x->tmpdir);
     free(x);
 }
@@ -565,7 +586,7 @@ static void free_xlsx(cd_xlsx *x) {
 cd_xlsx *cd_xlsx_open(const char *path, bool constant_memory) {
     cd_xlsx *x = calloc(1, sizeof *x);
     if (!x) abort();
-    x->tmpdir = directory_of(path);
+    x->tmpdir = tmpdir_of(path, &x->own_tmpdir);
     lxw_workbook_options options = {
         .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE, .tmpdir = x->tmpdir, .use_zip64 = LXW_TRUE};
     x->wb = workbook_new_opt(path, &options);

@@ -118,10 +118,16 @@ static bool decode_table(const candidate *c, const unsigned char *b, size_t n, c
 /* Chunk sizes for the streaming converters. */
 #define CONVERT_CHUNK 4096
 
+/* The converters are held across arena allocations (cd_buf_add): released by
+ * the arena if the document runs out of memory (arena.h). */
+static void close_ucnv(void *cv) { ucnv_close(cv); }
+static void close_iconv(void *cd) { iconv_close((iconv_t)cd); }
+
 static bool decode_icu(const candidate *c, const unsigned char *b, size_t n, cd_buf *out, size_t *unmapped) {
     UErrorCode err = U_ZERO_ERROR;
     UConverter *cv = ucnv_open(c->charset, &err);
     if (U_FAILURE(err)) return false;
+    cd_arena_cleanup *held = cd_arena_defer(out->arena, close_ucnv, cv);
     const char *src = (const char *)b, *end = src + n;
     UChar u[CONVERT_CHUNK];
     char u8[3 * CONVERT_CHUNK];
@@ -136,6 +142,7 @@ static bool decode_icu(const candidate *c, const unsigned char *b, size_t n, cd_
         cd_buf_add(out, u8, (size_t)len);
     } while (err == U_BUFFER_OVERFLOW_ERROR);
     ucnv_close(cv);
+    cd_arena_undefer(held);
     *unmapped = 0; /* ICU's windows-1258 reads every byte (its holes as C1 controls) */
     return U_SUCCESS(err);
 }
@@ -143,6 +150,7 @@ static bool decode_icu(const candidate *c, const unsigned char *b, size_t n, cd_
 static bool decode_iconv(const candidate *c, const unsigned char *b, size_t n, cd_buf *out, size_t *unmapped) {
     iconv_t cd = iconv_open("UTF-8", c->charset);
     if (cd == (iconv_t)-1) return false;
+    cd_arena_cleanup *held = cd_arena_defer(out->arena, close_iconv, cd);
     char chunk[CONVERT_CHUNK];
     char *in = (char *)b;
     size_t left = n;
@@ -164,6 +172,7 @@ static bool decode_iconv(const candidate *c, const unsigned char *b, size_t n, c
     iconv(cd, NULL, NULL, &o, &room);
     cd_buf_add(out, chunk, (size_t)(o - chunk));
     iconv_close(cd);
+    cd_arena_undefer(held);
     return true;
 }
 
@@ -627,7 +636,7 @@ int cd_text_to_utf8(cd_document *doc, const char *encoding, cd_buf *out) {
     doc->encoding = "UTF-8";
     const unsigned char *b = doc->bytes;
     size_t n = b ? doc->n_bytes : 0;
-    if (!n || n > CD_READ_MAX_BYTES) return CD_EXIT_OK; /* the read stage reports it */
+    if (!n) return CD_EXIT_OK; /* the read stage reports it (cd_decode refused one over file-size) */
     if (encoding) return convert_named(doc, encoding, out);
     if (n >= 2 && b[0] == 0xFF && b[1] == 0xFE) return utf16_to_utf8(doc, false, 2, "byte-order mark", out);
     if (n >= 2 && b[0] == 0xFE && b[1] == 0xFF) return utf16_to_utf8(doc, true, 2, "byte-order mark", out);

@@ -11,6 +11,7 @@
 
 #include "agency.h"
 #include "deadline.h"
+#include "limits.h"
 #include "structure.h"
 
 /* Headings nest at most this deep; deeper ones replace the innermost. */
@@ -36,9 +37,12 @@ typedef struct walker {
     int depth;
     const cd_table *table; /* the table whose rows we are in */
     const char *last_caption;
-    bool caption_pending; /* a heading came after the last item: a table below is under it */
-    bool complete;        /* the text runs to its end (signature, "Nơi nhận", "./."), not an excerpt */
+    bool caption_pending;             /* a heading came after the last item: a table below is under it */
+    bool complete;                    /* the text runs to its end (signature, "Nơi nhận", "./."), not an excerpt */
     size_t tasks_cap, indicators_cap; /* room in doc->tasks / doc->indicators */
+    const cd_options *opt;
+    uint64_t max_tasks;         /* limits.h: tasks */
+    bool over_tasks, over_time; /* the walk stopped: too many tasks, time ran out */
 } walker;
 
 /* Room for one more element in an arena array of *cap: doubling, so a
@@ -435,6 +439,9 @@ static void walk(walker *w) {
     const cd_rule *caption_rule = cd_rules_get(w->rules, "header", "caption");
     for (size_t i = 0; i < doc->n_blocks; i++) {
         const cd_block *b = &doc->blocks[i];
+        w->over_tasks = doc->n_tasks > w->max_tasks;
+        w->over_time = i % CD_LIMIT_TIME_EVERY == 0 && cd_time_up(w->opt);
+        if (w->over_tasks || w->over_time) return;
         if (b->kind == CD_BLOCK_ROW || (b->kind == CD_BLOCK_HEADING && b->table)) {
             enter_table(w, b->table);
             if (b->kind == CD_BLOCK_HEADING) {
@@ -539,10 +546,12 @@ static int year_from_deadlines(cd_document *doc, const cd_options *opt) {
     return n ? years[best] : 0;
 }
 
-static void resolve(cd_document *doc, const cd_options *opt) {
+/* false when the time budget ran out (limits.h) */
+static bool resolve(cd_document *doc, const cd_options *opt) {
     cd_arena *a = &doc->arena;
     if (!doc->meta.year) doc->meta.year = year_from_deadlines(doc, opt);
     for (size_t i = 0; i < doc->n_tasks; i++) {
+        if (i % CD_LIMIT_TIME_EVERY == 0 && cd_time_up(opt)) return false;
         cd_task *t = &doc->tasks[i];
         t->id = cd_arena_printf(a, "T%03zu", i + 1);
         size_t lead_end, support_start;
@@ -566,6 +575,7 @@ static void resolve(cd_document *doc, const cd_options *opt) {
         ind->id = cd_arena_printf(a, "I%03zu", i + 1);
         if (ind->lead_raw) cd_agency_split(opt->rules, ind->lead_raw, strlen(ind->lead_raw), &ind->lead, a);
     }
+    return true;
 }
 
 int cd_extract(cd_document *doc, const cd_options *opt) {
@@ -581,7 +591,12 @@ int cd_extract(cd_document *doc, const cd_options *opt) {
             n--;
         w.complete = n >= 2 && !memcmp(ln->text + n - 2, "/.", 2);
     }
+    w.opt = opt;
+    w.max_tasks = cd_limit(opt, CD_LIMIT_TASKS);
     walk(&w);
-    resolve(doc, opt);
+    if (w.over_tasks || doc->n_tasks > w.max_tasks)
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_TASKS, "the document gives more than %llu tasks",
+                                 (unsigned long long)w.max_tasks);
+    if (w.over_time || !resolve(doc, opt)) return cd_limit_check_time(doc, opt);
     return CD_EXIT_OK;
 }

@@ -17,6 +17,7 @@
  * Vietnamese font (<font face=".VnTime">, font-family: VNI-Times) goes
  * through cd_font_text_to_utf8. */
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +25,15 @@
 #include <strings.h>
 
 #include "convert.h"
+#include "limits.h"
 
 /* How much of the start of the page is searched for <meta charset>. */
 #define HTML_SNIFF_BYTES 4096
-/* Hostile nesting: deeper elements are skipped rather than recursed into. */
-#define HTML_MAX_DEPTH 256
 /* rowspan/colspan beyond this are taken as 1 (a hostile span would make
- * every row thousands of cells wide); also the widest table kept. */
+ * every row thousands of cells wide).  The other caps are limits.h's:
+ * xml-depth and xml-nodes (counted as libxml2 builds the tree), columns (a
+ * wider row is refused). */
 #define HTML_MAX_SPAN 64
-#define HTML_MAX_COLUMNS 256
 
 /* Elements that never hold document text. */
 static const char *const SKIPPED[] = {"script", "style",    "noscript", "template", "head",   "iframe",
@@ -97,6 +98,8 @@ typedef struct {
     const char *label;
     footnote *notes;
     size_t n_notes;
+    int max_depth, max_cols; /* xml-depth (the parser refused deeper pages), columns */
+    int wide_row, wide_line; /* the first row over max_cols: its cells and line (0: none) */
 } html;
 
 typedef struct {
@@ -441,8 +444,8 @@ typedef struct {
 /* Positions from *col on that a rowspan from above still covers: they get
  * the spanning cell's text, as the contract gives a cell two rows share to
  * both (a lead or deadline merged down several rows belongs to each). */
-static void covered_cells(cd_buf *row, column *cols, int *col) {
-    for (; *col < HTML_MAX_COLUMNS && cols[*col].rows_left > 0; (*col)++) {
+static void covered_cells(const html *h, cd_buf *row, column *cols, int *col) {
+    for (; *col < h->max_cols && cols[*col].rows_left > 0; (*col)++) {
         cols[*col].rows_left--;
         if (*col) cd_buf_addc(row, '\t');
         cd_buf_adds(row, cols[*col].text ? cols[*col].text : "");
@@ -454,12 +457,21 @@ static void covered_cells(cd_buf *row, column *cols, int *col) {
 static void table_row(html *h, const xmlNode *tr, column *cols, inline_style st, int depth) {
     cd_buf row;
     cd_buf_init(&row, h->arena);
-    int col = 0;
+    int col = 0, width = 0;
     bool any = false;
+    for (const xmlNode *c = tr->children; c; c = c->next)
+        if (is_el(c, "td") || is_el(c, "th")) {
+            int span = int_attr(c, "colspan", 1);
+            width += span >= 1 && span <= HTML_MAX_SPAN ? span : 1;
+        }
+    if (width > h->max_cols) { /* refused (limits.h: columns) once the walk is over */
+        if (!h->wide_row) h->wide_row = width, h->wide_line = (int)xmlGetLineNo(tr);
+        return;
+    }
     for (const xmlNode *c = tr->children; c; c = c->next) {
         if (!is_el(c, "td") && !is_el(c, "th")) continue;
-        covered_cells(&row, cols, &col);
-        if (col >= HTML_MAX_COLUMNS) break;
+        covered_cells(h, &row, cols, &col);
+        if (col >= h->max_cols) break;
         int colspan = int_attr(c, "colspan", 1), rowspan = int_attr(c, "rowspan", 1);
         if (colspan < 1 || colspan > HTML_MAX_SPAN) colspan = 1;
         if (rowspan < 1 || rowspan > HTML_MAX_SPAN) rowspan = 1;
@@ -467,7 +479,7 @@ static void table_row(html *h, const xmlNode *tr, column *cols, inline_style st,
         if (*text) any = true;
         if (col) cd_buf_addc(&row, '\t');
         cd_buf_adds(&row, text);
-        for (int k = 0; k < colspan && col < HTML_MAX_COLUMNS; k++, col++) {
+        for (int k = 0; k < colspan && col < h->max_cols; k++, col++) {
             if (k) cd_buf_addc(&row, '\t');
             if (rowspan > 1) {
                 cols[col].rows_left = rowspan - 1;
@@ -475,14 +487,14 @@ static void table_row(html *h, const xmlNode *tr, column *cols, inline_style st,
             }
         }
     }
-    covered_cells(&row, cols, &col);
+    covered_cells(h, &row, cols, &col);
     if (!any) return;
     cd_buf_add(h->out, row.data, row.len);
     cd_buf_addc(h->out, '\n');
 }
 
 static void table_rows(html *h, const xmlNode *parent, column *cols, inline_style st, int depth) {
-    if (depth > HTML_MAX_DEPTH) return;
+    if (depth > h->max_depth) return;
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || skipped(h, c)) continue;
         if (is_el(c, "tr"))
@@ -510,7 +522,7 @@ static void table(html *h, const xmlNode *n, inline_style st, int depth) {
             walk(h, c, st, depth + 1);
             end_paragraph(h);
         }
-    column *cols = cd_arena_alloc(h->arena, HTML_MAX_COLUMNS * sizeof *cols);
+    column *cols = cd_arena_alloc(h->arena, (size_t)h->max_cols * sizeof *cols);
     block_break(h->out);
     table_rows(h, n, cols, st, depth + 1);
     block_break(h->out);
@@ -519,7 +531,7 @@ static void table(html *h, const xmlNode *n, inline_style st, int depth) {
 /* ---------- the walk ---------- */
 
 static void walk(html *h, const xmlNode *n, inline_style st, int depth) {
-    if (depth > HTML_MAX_DEPTH) return;
+    if (depth > h->max_depth) return;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
         const char *s = (const char *)n->content;
         if (s) add_text(h, s, strlen(s), &st);
@@ -612,6 +624,33 @@ static const char *meta_charset(cd_arena *a, const unsigned char *b, size_t n) {
     return NULL;
 }
 
+static void free_page(void *page) { xmlFreeDoc(page); }
+
+/* The xml-depth and xml-nodes limits, enforced while libxml2 builds the
+ * tree: its element callback is wrapped, and the first element past a limit
+ * stops the parser. */
+typedef struct html_guard {
+    startElementSAXFunc start;
+    uint64_t max_depth, max_nodes, nodes;
+    int over; /* 0, or 1 + the cd_limit_id passed */
+    int line;
+} html_guard;
+
+static void guarded_start(void *ctx, const xmlChar *name, const xmlChar **attrs) {
+    htmlParserCtxt *ctxt = ctx;
+    html_guard *g = ctxt->_private;
+    g->nodes++;
+    /* the parser pushes an element on its stack before this call: nameNr is
+     * the element's depth in the tree */
+    if ((uint64_t)ctxt->nameNr > g->max_depth || g->nodes > g->max_nodes) {
+        g->over = 1 + ((uint64_t)ctxt->nameNr > g->max_depth ? CD_LIMIT_XML_DEPTH : CD_LIMIT_XML_NODES);
+        g->line = xmlSAX2GetLineNumber(ctx);
+        xmlStopParser(ctxt);
+        return;
+    }
+    if (g->start) g->start(ctx, name, attrs);
+}
+
 int cd_html_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
     xmlInitParser(); /* idempotent, under libxml2's lock: batch workers call this */
     const unsigned char *b = doc->bytes ? doc->bytes : (const unsigned char *)"";
@@ -634,22 +673,45 @@ int cd_html_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
         fputs("chidao: out of memory\n", stderr);
         abort();
     }
+    html_guard g = {
+        ctxt->sax->startElement, cd_limit(opt, CD_LIMIT_XML_DEPTH), cd_limit(opt, CD_LIMIT_XML_NODES), 0, 0, 0};
+    ctxt->_private = &g;
+    ctxt->sax->startElement = guarded_start;
+    /* no network; the HTML parser never loads a DTD nor expands an entity
+     * it does not know (an XXE's &xxe; stays text) */
     xmlDoc *page =
         htmlCtxtReadMemory(ctxt, (const char *)b, (int)n, doc->path, encoding,
                            HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+    if (g.over) { /* stopped: what was built is only a part of the page */
+        xmlFreeDoc(page);
+        htmlFreeParserCtxt(ctxt);
+        cd_limit_id id = (cd_limit_id)(g.over - 1);
+        return cd_limit_exceeded(doc, opt, g.line, id, "the HTML page has %s",
+                                 id == CD_LIMIT_XML_DEPTH ? "elements nested deeper" : "more elements");
+    }
     if (!page || !xmlDocGetRootElement(page)) {
         const xmlError *err = xmlCtxtGetLastError(ctxt);
         char msg[256];
         plain_message(err && err->message ? err->message : "no document", msg, sizeof msg);
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-html", doc->path, err ? err->line : 0,
-                    "cannot read the HTML page%s%s: %s", encoding ? " as " : "", encoding ? encoding : "", msg);
-        xmlFreeDoc(page);
+        int line = err ? err->line : 0;
+        xmlFreeDoc(page); /* before the diagnostic's allocation: nothing to leak if it fails */
         htmlFreeParserCtxt(ctxt);
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-html", doc->path, line,
+                    "cannot read the HTML page%s%s: %s", encoding ? " as " : "", encoding ? encoding : "", msg);
         return CD_EXIT_INPUT;
     }
+    htmlFreeParserCtxt(ctxt);
+    /* held across arena allocations: released by the arena if the document
+     * runs out of memory (arena.h) */
+    cd_arena_cleanup *held = cd_arena_defer(&doc->arena, free_page, page);
     if (encoding && strcasecmp(encoding, "UTF-8") && strcasecmp(encoding, "utf8")) doc->encoding = encoding;
     const cd_rules *rules = opt ? opt->rules : NULL;
-    html h = {.doc = doc, .arena = &doc->arena, .out = out, .all_bold = true};
+    html h = {.doc = doc,
+              .arena = &doc->arena,
+              .out = out,
+              .all_bold = true,
+              .max_depth = (int)cd_limit(opt, CD_LIMIT_XML_DEPTH),
+              .max_cols = (int)cd_limit(opt, CD_LIMIT_COLUMNS)};
     if (rules) {
         h.chrome_tags = cd_rules_get(rules, "html", "html-chrome-tags");
         h.chrome_words = cd_rules_get(rules, "html", "html-chrome");
@@ -665,6 +727,8 @@ int cd_html_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
         cd_buf_adds(out, cd_arena_printf(h.arena, "[^%d]: %s\n", h.notes[i].number, h.notes[i].text));
     if (!out->len) cd_buf_addc(out, '\n'); /* nothing to read: the text path says so */
     xmlFreeDoc(page);
-    htmlFreeParserCtxt(ctxt);
+    cd_arena_undefer(held);
+    if (h.wide_row)
+        return cd_limit_exceeded(doc, opt, h.wide_line, CD_LIMIT_COLUMNS, "an HTML table row of %d cells", h.wide_row);
     return CD_EXIT_OK;
 }

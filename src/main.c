@@ -14,13 +14,15 @@
 #include "emit_csv.h"
 #include "emit_xlsx.h"
 #include "emit_xml.h"
+#include "limits.h"
 #include "outfile.h"
 
 static const char *usage_text =
     "usage: chidao extract [-f FMT] [-o FILE] [--from FMT] [--encoding ENC] [--strict] [--repair]\n"
-    "                      [--rules DIR] [FILE|-]\n"
+    "                      [--limit NAME=VALUE]... [--csv-formulas keep] [--rules DIR] [FILE|-]\n"
     "       chidao batch -o OUTDIR [-f FMT,...] [-j N] [--files-from FILE|-] [--shard I/N]\n"
-    "                    [--from FMT] [--encoding ENC] [--strict] [--repair] [--rules DIR] [INPUT...]\n"
+    "                    [--from FMT] [--encoding ENC] [--strict] [--repair] [--limit NAME=VALUE]...\n"
+    "                    [--csv-formulas keep] [--rules DIR] [INPUT...]\n"
     "       chidao template derive --cite SYMBOL [--issuer TEXT] [-o FILE] [--rules DIR] FILE...\n"
     "       chidao check --template T.xml [-f FMT] [-o FILE] [--schema XSD] [--rules DIR] FILE...\n"
     "       chidao diff [-f FMT] [-o FILE] [--rules DIR] OLD NEW\n"
@@ -39,6 +41,14 @@ static const char *usage_text =
     "                  TCVN3, VNI, VISCII (default: detected)\n"
     "  --strict  exit 1 when the document has error diagnostics\n"
     "  --repair  replace invalid UTF-8 with U+FFFD (with a diagnostic) instead of failing\n"
+    "  --limit NAME=VALUE  change a cap on the input (repeatable): file-size, line-length,\n"
+    "            lines, tasks, cells, columns, zip-part-size, zip-entries, zip-ratio,\n"
+    "            xml-depth, xml-nodes, pdf-pages, pdf-objects, regex-match, regex-depth,\n"
+    "            time (ms per document: always in batch, in extract when given);\n"
+    "            defaults and units in README.md; sizes take k, M, G.  Over a cap:\n"
+    "            \"chidao: FILE: limit exceeded: NAME ...\", exit 3\n"
+    "  --csv-formulas keep  write CSV cells starting with = + - @ as they are (database\n"
+    "            loads); by default they get a leading ' so spreadsheets show them as text\n"
     "  --rules DIR  rule directory (default: $CHIDAO_RULES, else the installed rules/)\n"
     "batch     convert every INPUT (files; directories are walked recursively) into\n"
     "          OUTDIR: <stem>.json / <stem>.xml per document, tasks.xlsx, the CSV\n"
@@ -47,7 +57,9 @@ static const char *usage_text =
     "  -j N            worker threads (default: the number of cores)\n"
     "  --files-from F  also read input paths, one per line, from F (- = stdin)\n"
     "  --shard I/N     convert only every N-th input starting at the I-th (1-based)\n"
-    "          a file that fails is reported and the batch goes on (exit 2)\n"
+    "  --from, --encoding, --strict, --repair, --limit, --csv-formulas: as for extract\n"
+    "          a file that fails is reported and the batch goes on (exit 2); --limit\n"
+    "          time=MS (default 60000) fails a document still converting after MS\n"
     "template derive  a conformance template (XML, schemas/template.xsd) from the tasks\n"
     "          of FILEs whose Văn bản giao or Ghi chú cites SYMBOL (\"02-CTr/BCĐTW\")\n"
     "check     each FILE against a template: required tasks covered (late, with a\n"
@@ -103,7 +115,7 @@ static int cmd_rules_test(int argc, char **argv) {
 }
 
 /* One document in one format to an open stream. */
-static int emit(const cd_document *doc, unsigned format, FILE *out) {
+static int emit(const cd_document *doc, unsigned format, FILE *out, bool csv_formulas_keep) {
     switch (format) {
     case CD_FMT_XML:
         return cd_emit_xml(doc, out);
@@ -112,6 +124,7 @@ static int emit(const cd_document *doc, unsigned format, FILE *out) {
     case CD_FMT_CSV: {
         cd_csv *c = cd_csv_open(NULL, out, NULL, NULL);
         if (!c) return CD_EXIT_INTERNAL;
+        cd_csv_keep_formulas(c, csv_formulas_keep);
         int rc = cd_csv_add(c, doc, CD_EXIT_OK);
         int rc_close = cd_csv_close(c);
         return rc != CD_EXIT_OK ? rc : rc_close;
@@ -146,13 +159,13 @@ static int emit_xlsx(const cd_document *doc, FILE *out) {
 
 /* Write to a temporary file beside the target and rename it, so a reader
  * never sees half a file. */
-static int write_output(const cd_document *doc, unsigned format, const char *out_path) {
+static int write_output(const cd_document *doc, unsigned format, const char *out_path, bool csv_formulas_keep) {
     if (!out_path) {
         if (format == CD_FMT_XLSX && isatty(fileno(stdout))) {
             fprintf(stderr, "chidao: -f xlsx writes a binary workbook: give -o FILE or redirect stdout\n");
             return CD_EXIT_USAGE;
         }
-        int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, stdout) : emit(doc, format, stdout);
+        int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, stdout) : emit(doc, format, stdout, csv_formulas_keep);
         /* closing stdout is where a full disk or a closed pipe shows */
         if (fclose(stdout) != 0 || rc != CD_EXIT_OK) {
             fprintf(stderr, "chidao: write error on standard output: %s\n", strerror(errno));
@@ -165,7 +178,7 @@ static int write_output(const cd_document *doc, unsigned format, const char *out
         fprintf(stderr, "chidao: %s: cannot write: %s\n", out_path, strerror(errno));
         return CD_EXIT_INTERNAL;
     }
-    int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, o.f) : emit(doc, format, o.f);
+    int rc = format == CD_FMT_XLSX ? emit_xlsx(doc, o.f) : emit(doc, format, o.f, csv_formulas_keep);
     if (rc != CD_EXIT_OK) {
         cd_outfile_abort(&o);
         errno = EIO;
@@ -177,13 +190,53 @@ static int write_output(const cd_document *doc, unsigned format, const char *out
     return CD_EXIT_OK;
 }
 
+/* Options extract and batch share: --limit NAME=VALUE (repeatable) and
+ * --csv-formulas keep|neutralise.  true when argv[*i] is one (its value
+ * consumed); *rc becomes a usage error when the value is bad; *timed when
+ * the time limit was given. */
+static bool input_option(int argc, char **argv, int *i, cd_options *opt, cd_limits *limits, bool *timed, int *rc) {
+    const char *a = argv[*i];
+    if (strcmp(a, "--limit") && strcmp(a, "--csv-formulas")) return false;
+    if (*i + 1 >= argc) {
+        *rc = usage_error("option needs an argument");
+        return true;
+    }
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--limit")) {
+        const char *why = cd_limits_set(limits, v);
+        if (why) *rc = usage_error(why);
+        if (!strncmp(v, "time=", 5)) *timed = true;
+        opt->limits = limits;
+    } else if (!strcmp(v, "keep")) {
+        opt->csv_formulas_keep = true;
+    } else if (!strcmp(v, "neutralise") || !strcmp(v, "neutralize")) {
+        opt->csv_formulas_keep = false;
+    } else {
+        *rc = usage_error("--csv-formulas takes keep or neutralise");
+    }
+    return true;
+}
+
+/* The PCRE2 limits in force (--limit regex-match, regex-depth) on the rule
+ * set, before any match. */
+static void apply_regex_limits(cd_rules *rs, const cd_options *opt) {
+    cd_rules_set_limits(rs, (uint32_t)cd_limit(opt, CD_LIMIT_REGEX_MATCH),
+                        (uint32_t)cd_limit(opt, CD_LIMIT_REGEX_DEPTH));
+}
+
 static int cmd_extract(int argc, char **argv) {
     const char *format = "json", *out_path = NULL, *input = NULL, *rules_dir = NULL;
     cd_options opt = {0};
+    cd_limits limits;
+    cd_limits_init(&limits);
+    bool timed = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "--rules") || !strcmp(a, "--from") ||
-            !strcmp(a, "--encoding")) {
+        int rc = CD_EXIT_OK;
+        if (input_option(argc, argv, &i, &opt, &limits, &timed, &rc)) {
+            if (rc != CD_EXIT_OK) return rc;
+        } else if (!strcmp(a, "-f") || !strcmp(a, "-o") || !strcmp(a, "--rules") || !strcmp(a, "--from") ||
+                   !strcmp(a, "--encoding")) {
             if (i + 1 >= argc) return usage_error("option needs an argument");
             const char *v = argv[++i];
             if (!strcmp(a, "-f"))
@@ -217,13 +270,16 @@ static int cmd_extract(int argc, char **argv) {
     if (!input) input = "-";
     cd_rules *rs = load_rules(rules_dir ? rules_dir : cd_rules_default_dir());
     if (!rs) return CD_EXIT_RULES;
+    apply_regex_limits(rs, &opt);
     opt.rules = rs;
+    /* the time budget is batch's; extract keeps one only when asked */
+    if (timed) opt.deadline_ns = cd_limit_deadline(&opt);
     cd_document doc;
-    int rc = cd_document_load(&doc, input, input);
+    int rc = cd_document_load_opt(&doc, input, input, &opt);
     if (rc == CD_EXIT_OK) rc = cd_process(&doc, &opt);
     print_diags(&doc.diags, CD_SEV_ERROR);
     if (rc == CD_EXIT_OK) {
-        rc = write_output(&doc, fmt, out_path);
+        rc = write_output(&doc, fmt, out_path, opt.csv_formulas_keep);
         if (rc == CD_EXIT_OK && opt.strict && cd_diags_count(&doc.diags, CD_SEV_ERROR)) rc = CD_EXIT_STRICT;
     }
     cd_document_free(&doc);
@@ -264,11 +320,16 @@ static int cmd_batch(int argc, char **argv) {
     const char *formats = "json", *outdir = NULL, *rules_dir = NULL, *files_from = NULL, *shard = NULL;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     cd_options opt = {0};
+    cd_limits limits;
+    cd_limits_init(&limits);
+    bool timed = false; /* batch keeps a time budget whether given or not */
     cd_paths inputs = {0};
     int rc = CD_EXIT_OK;
     for (int i = 0; i < argc && rc == CD_EXIT_OK; i++) {
         const char *a = argv[i];
-        if (!strncmp(a, "-j", 2) && a[2]) { /* "-j2", as make spells it */
+        if (input_option(argc, argv, &i, &opt, &limits, &timed, &rc)) {
+            continue;
+        } else if (!strncmp(a, "-j", 2) && a[2]) { /* "-j2", as make spells it */
             char *end;
             jobs = strtol(a + 2, &end, 10);
             if (*end || jobs < 1 || jobs > 1024) rc = usage_error("-j needs a number of threads (1-1024)");
@@ -338,6 +399,7 @@ static int cmd_batch(int argc, char **argv) {
         return rc;
     }
     cd_paths_shard(&inputs, shard_index, shard_count);
+    apply_regex_limits(rs, &opt);
     opt.rules = rs;
     bool tty = isatty(fileno(stderr));
     cd_batch_options bo = {

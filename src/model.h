@@ -11,6 +11,7 @@
 #define CD_MODEL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -26,12 +27,18 @@ enum {
     CD_EXIT_INTERNAL = 5,
 };
 
+/* The caps in force (limits.h); NULL in cd_options means the defaults. */
+typedef struct cd_limits cd_limits;
+
 typedef struct cd_options {
     const cd_rules *rules;
     bool repair; /* --repair: replace invalid UTF-8 instead of failing */
     bool strict;
-    const char *from;     /* --from: text|markdown|html|docx|pdf; NULL = detect from the content */
-    const char *encoding; /* --encoding: a text file's encoding; NULL = detect */
+    const char *from;        /* --from: text|markdown|html|docx|pdf; NULL = detect from the content */
+    const char *encoding;    /* --encoding: a text file's encoding; NULL = detect */
+    const cd_limits *limits; /* --limit NAME=VALUE; NULL = every default */
+    int64_t deadline_ns;     /* the document's time budget ends (CLOCK_MONOTONIC, limits.h); 0 = none */
+    bool csv_formulas_keep;  /* --csv-formulas keep: CSV cells starting = + - @ written as they are */
 } cd_options;
 
 /* ---- lines ---- */

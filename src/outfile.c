@@ -82,6 +82,24 @@ void cd_outfile_abort(cd_outfile *o) {
     release(o);
 }
 
+/* A dead run's directory of temporaries (emit_xlsx.c): its files, then it. */
+static int remove_dir(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) break;
+        snprintf(p, n, "%s/%s", path, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
 int cd_outfile_clean_stale(const char *dir) {
     DIR *d = opendir(dir);
     if (!d) return 0;
@@ -99,7 +117,7 @@ int cd_outfile_clean_stale(const char *dir) {
         char *p = malloc(n);
         if (!p) continue;
         snprintf(p, n, "%s/%s", dir, e->d_name);
-        if (remove(p) == 0) removed++;
+        if (remove(p) == 0 || ((errno == ENOTEMPTY || errno == EEXIST) && remove_dir(p) == 0)) removed++;
         free(p);
     }
     closedir(d);

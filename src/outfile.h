@@ -29,7 +29,9 @@ void cd_outfile_abort(cd_outfile *o);
  * writers such as libxlsxwriter that open the file themselves. */
 char *cd_outfile_tmp_name(const char *path);
 /* Remove temporary files left in dir by chidao processes that are no longer
- * running (a batch killed with SIGKILL).  Returns how many were removed. */
+ * running (a batch killed with SIGKILL), and their directories of temporary
+ * files (".<name>.chidao-tmp.<pid>.<seq>.d", emit_xlsx.c) with what they
+ * hold.  Returns how many were removed. */
 int cd_outfile_clean_stale(const char *dir);
 
 #endif

@@ -35,11 +35,10 @@
 
 #include "convert.h"
 #include "decode.h"
+#include "limits.h"
 
-/* Pages read at most: a directive runs to tens of pages; a PDF of thousands
- * is a gazette or a scanned archive, and reading it would hold a batch
- * worker for minutes.  Pages past the cap are skipped with a warning. */
-#define PDF_MAX_PAGES 1000
+/* Pages and objects: limits.h's pdf-pages and pdf-objects (a PDF over
+ * either is refused before a page is read). */
 /* Characters read from one page at most (a page of text holds about 5,000):
  * a page of glyphs drawn one by one (a map, a chart) is cut here so that
  * the line and table geometry stays cheap. */
@@ -114,6 +113,8 @@ typedef struct pdf {
     int *notes;
     size_t n_notes;
     cd_strs footnotes; /* "[^N]: text" */
+    int last_note_page;   /* the page after the one the last footnote line was on (0-based) */
+    float last_note_size; /* the size of that line */
     /* output */
     cd_buf *out;
     int *out_pages;
@@ -190,17 +191,30 @@ typedef struct page_text {
 } page_text;
 
 /* The glyphs of a page (whitespace left out: gaps say where words end). */
+static void free_attrs(void *attrs) { poppler_page_free_text_attributes(attrs); }
+
 static void read_glyphs(pdf *P, PopplerPage *page, page_text *pt) {
     memset(pt, 0, sizeof *pt);
+    /* held across arena allocations: released by the arena if the document
+     * runs out of memory (arena.h); registered before they are acquired */
+    cd_arena_cleanup *held_text = cd_arena_defer(P->arena, g_free, NULL);
+    cd_arena_cleanup *held_rects = cd_arena_defer(P->arena, g_free, NULL);
+    cd_arena_cleanup *held_attrs = cd_arena_defer(P->arena, free_attrs, NULL);
     char *text = poppler_page_get_text(page);
     PopplerRectangle *rects = NULL;
     guint n_rects = 0;
     if (!text || !poppler_page_get_text_layout(page, &rects, &n_rects)) {
         g_free(text);
         g_free(rects);
+        cd_arena_undefer(held_attrs);
+        cd_arena_undefer(held_rects);
+        cd_arena_undefer(held_text);
         return;
     }
     GList *attrs = poppler_page_get_text_attributes(page);
+    cd_arena_redefer(held_text, text);
+    cd_arena_redefer(held_rects, rects);
+    cd_arena_redefer(held_attrs, attrs);
     size_t len = strlen(text);
     pt->text = cd_arena_strndup(P->arena, text, len);
     size_t cap = n_rects < PDF_MAX_PAGE_CHARS ? n_rects : PDF_MAX_PAGE_CHARS;
@@ -227,6 +241,9 @@ static void read_glyphs(pdf *P, PopplerPage *page, page_text *pt) {
     poppler_page_free_text_attributes(attrs);
     g_free(rects);
     g_free(text);
+    cd_arena_undefer(held_attrs);
+    cd_arena_undefer(held_rects);
+    cd_arena_undefer(held_text);
 }
 
 /* qsort has no context argument: the glyphs being sorted, per thread (batch
@@ -429,7 +446,7 @@ static void add_words(const pdf *P, cd_buf *b, const pline *l, int from, int to)
  * "CĐTW"), or a syllable cut before its last letters ("phườn" / "g"). */
 static bool glue_after(const char *s, bool cut_full, const char *next) {
     size_t n = strlen(s);
-    if (n >= 2 && s[n - 1] == '-' && s[n - 2] != ' ') return true;
+    if (n >= 2 && (s[n - 1] == '-' || s[n - 1] == '/') && s[n - 2] != ' ') return true; /* "2026-", "trình/" */
     if (*next && strchr(",.;:)!?", *next)) return true; /* punctuation never starts a line */
     if (!cut_full || !n || !*next) return false;
     gunichar last = g_utf8_get_char(g_utf8_prev_char(s + n)), first = g_utf8_get_char(next);
@@ -446,7 +463,13 @@ static bool glue_after(const char *s, bool cut_full, const char *next) {
     bool digits = g_unichar_isdigit(last) && g_unichar_isdigit(first);
     bool code =
         g_unichar_isupper(last) && (g_unichar_isupper(first) || g_unichar_isdigit(first)) && strpbrk(s, "/-0123456789");
-    return (one_letter && g_unichar_isalnum(last)) || digits || code;
+    /* a capital cut from its syllable after a slash or a hyphen
+     * ("trình/B" / "áo cáo") */
+    const char *before_last = g_utf8_prev_char(s + n);
+    bool lone_capital = g_unichar_isupper(last) && g_unichar_islower(first) &&
+                        (before_last == s || !g_unichar_isalpha(g_utf8_get_char(g_utf8_prev_char(before_last))));
+    /* (a syllable cut goes on in letters: "Tháng" / "3" is two words) */
+    return (one_letter && g_unichar_isalpha(last) && g_unichar_isalpha(first)) || digits || code || lone_capital;
 }
 
 /* ---------- 2. running headers, footers, footnotes ---------- */
@@ -498,9 +521,21 @@ static bool in_margin_band(const pdf *P, const pline *l) {
 static bool set_apart(const pdf *P, size_t i, size_t page_a, size_t page_b) {
     const pline *l = &P->lines[i];
     float gap = 0.5f * P->body_size;
-    bool top = l->y1 < P->page_h[l->page - 1] / 2;
-    if (top) return i + 1 >= page_b || P->lines[i + 1].y0 - l->y1 >= gap;
-    return i == page_a || l->y0 - P->lines[i - 1].y1 >= gap;
+    /* (and from the line on its other side: the second line of a table
+     * header row repeated on each page, "chủ trì" under "Cơ quan", is no
+     * running header) */
+    bool after = i + 1 >= page_b || P->lines[i + 1].y0 - l->y1 >= gap;
+    bool before = i == page_a || l->y0 - P->lines[i - 1].y1 >= gap;
+    return after && before;
+}
+
+/* A line in three parts or more, wide gaps between them: the header row of
+ * a table repeated at the top of each page, not a running header. */
+static bool table_like(const pline *l) {
+    int parts = 1;
+    for (int k = 1; k < l->nw; k++)
+        parts += l->w[k].x0 - l->w[k - 1].x1 >= l->wide_gap;
+    return parts >= 3;
 }
 
 static void mark_furniture(pdf *P) {
@@ -524,7 +559,8 @@ static void mark_furniture(pdf *P) {
                 pages++;
                 last_page = P->lines[cand[d]].page;
             }
-        if (page_number_like(keys[c]) || pages >= RUNNING_MIN_PAGES) P->lines[cand[c]].kind = LINE_FURNITURE;
+        if (page_number_like(keys[c]) || (pages >= RUNNING_MIN_PAGES && !table_like(&P->lines[cand[c]])))
+            P->lines[cand[c]].kind = LINE_FURNITURE;
     }
 }
 
@@ -548,13 +584,23 @@ static void mark_footnotes(pdf *P) {
         }
         while (top < b && P->lines[top].kind == LINE_FURNITURE)
             top++;
-        if (top == b || !all_digits(P->lines[top].w[0].text) || P->lines[top].nw < 2) continue;
+        if (top == b) continue;
         /* its number set as a superscript, or the block set apart */
         const pline *first = &P->lines[top];
         bool apart = top == a || first->y0 - P->lines[top - 1].y1 >= P->body_size;
+        bool numbered = all_digits(first->w[0].text) && first->nw >= 2;
+        /* or the end of the last footnote of the page before, carried over
+         * to this page (set apart, in its print size, before any number) */
+        bool carried = !numbered && apart && P->footnotes.n && P->last_note_page == p &&
+                       abs_f(first->size - P->last_note_size) < 0.5f;
+        if (!numbered && !carried) continue;
         if (!first->w[0].sup && !apart) continue;
         cd_buf note;
         cd_buf_init(&note, P->arena);
+        if (carried) {
+            P->footnotes.n--;
+            cd_buf_adds(&note, P->footnotes.items[P->footnotes.n]);
+        }
         for (size_t i = top; i <= b; i++) {
             const pline *l = i < b ? &P->lines[i] : NULL;
             if (l && l->kind == LINE_FURNITURE) continue;
@@ -562,6 +608,8 @@ static void mark_footnotes(pdf *P) {
             if ((starts || !l) && note.len) cd_strs_push(P->arena, &P->footnotes, cd_buf_str(&note));
             if (!l) break;
             P->lines[i].kind = LINE_FOOTNOTE;
+            P->last_note_page = p + 1;
+            P->last_note_size = l->size;
             if (starts) {
                 cd_buf_init(&note, P->arena);
                 cd_buf_adds(&note, "[^");
@@ -587,7 +635,15 @@ static void mark_footnotes(pdf *P) {
 typedef struct gutter {
     float a, b;  /* free x range */
     int support; /* lines with words on both sides of it */
+    int aligned; /* lines with a word starting at its right edge (a column's text) */
 } gutter;
+
+/* Has line l a word starting at x (a column's left edge)? */
+static bool starts_at(const pline *l, float x) {
+    for (int k = 0; k < l->nw; k++)
+        if (abs_f(l->w[k].x0 - x) < 1) return true;
+    return false;
+}
 
 /* The parts of [a, b] that no word of l covers, at least min wide. */
 static int free_parts(const pline *l, float a, float b, float min, gutter *out, int max) {
@@ -597,10 +653,10 @@ static int free_parts(const pline *l, float a, float b, float min, gutter *out, 
         const pword *w = &l->w[k];
         if (w->x1 <= from) continue;
         if (w->x0 >= b) break;
-        if (w->x0 - from >= min && n < max) out[n++] = (gutter){from, w->x0, 0};
+        if (w->x0 - from >= min && n < max) out[n++] = (gutter){from, w->x0, 0, 0};
         from = w->x1;
     }
-    if (b - from >= min && n < max) out[n++] = (gutter){from, b, 0};
+    if (b - from >= min && n < max) out[n++] = (gutter){from, b, 0, 0};
     return n;
 }
 
@@ -632,19 +688,28 @@ enum { FITS, KILLS_NEW, KILLS_WEAK, KILLS_ESTABLISHED };
  * narrowed to what l leaves free. */
 static int narrow(grower *gr, const pline *l, float min, bool commit) {
     gutter next[PDF_MAX_GUTTERS];
-    int n = 0, killed = 0, best = 0;
+    int n = 0, killed = 0, best = 0, n_killed = 0, n_kept = 0;
     for (int i = 0; i < gr->n; i++)
         if (gr->g[i].support > best) best = gr->g[i].support;
     for (int i = 0; i < gr->n; i++) {
         gutter parts[PDF_MAX_GUTTERS];
         int k = free_parts(l, gr->g[i].a, gr->g[i].b, min, parts, PDF_MAX_GUTTERS);
         if (!k && gr->g[i].support > killed) killed = gr->g[i].support;
+        if (!k && gr->g[i].support >= 2) n_killed++;
         for (int j = 0; j < k && n < PDF_MAX_GUTTERS; j++) {
-            parts[j].support = gr->g[i].support + words_both_sides(l, parts[j].a, parts[j].b);
+            bool both = words_both_sides(l, parts[j].a, parts[j].b);
+            parts[j].support = gr->g[i].support + both;
+            parts[j].aligned = gr->g[i].aligned + starts_at(l, parts[j].b);
+            n_kept += both && gr->g[i].support >= 2;
             next[n++] = parts[j];
         }
     }
     int result = !killed ? FITS : killed == 1 ? KILLS_NEW : 3 * killed <= best ? KILLS_WEAK : KILLS_ESTABLISHED;
+    /* a line with cells on both sides of more established gutters than it
+     * runs across is a row of the table: the gutters it runs across were
+     * gaps inside a column (numbers left-aligned under a centred "STT",
+     * until a number of two digits) */
+    if (result == KILLS_ESTABLISHED && n_kept >= 2 && n_kept > n_killed) result = KILLS_WEAK;
     if (!n) result = KILLS_ESTABLISHED;
     if (commit && result != KILLS_ESTABLISHED) {
         memcpy(gr->g, next, sizeof *next * (size_t)n);
@@ -663,6 +728,19 @@ static int kills(const grower *gr, const pline *l, float min) {
     return n;
 }
 
+/* Has line l words on both sides of a gutter that two lines support and
+ * that it leaves free (cells of a row)? */
+static bool has_cells(const grower *gr, const pline *l, float min) {
+    for (int i = 0; i < gr->n; i++) {
+        if (gr->g[i].support < 2) continue;
+        gutter parts[PDF_MAX_GUTTERS];
+        int k = free_parts(l, gr->g[i].a, gr->g[i].b, min, parts, PDF_MAX_GUTTERS);
+        for (int j = 0; j < k; j++)
+            if (words_both_sides(l, parts[j].a, parts[j].b)) return true;
+    }
+    return false;
+}
+
 /* The leftmost gutter between words (the one after the first column). */
 static const gutter *first_gutter(const grower *gr) {
     const gutter *first = NULL;
@@ -671,12 +749,23 @@ static const gutter *first_gutter(const grower *gr) {
     return first;
 }
 
+/* The leftmost gutter between words that lines of a column start right of
+ * (a gap between a centred header cell and the numbers below it is none). */
+static const gutter *first_column_gutter(const grower *gr) {
+    const gutter *first = NULL;
+    for (int i = 0; i < gr->n; i++)
+        if (gr->g[i].support >= 1 && gr->g[i].aligned >= 2 && (!first || gr->g[i].a < first->a)) first = &gr->g[i];
+    return first ? first : first_gutter(gr);
+}
+
 /* A line of a row that spans columns ("II." and a title over the other
  * columns): nothing across the left edge of the first gutter (the gutter
- * may still reach into the second column, a centred header above), and
- * something right of it. */
+ * may still reach into the second column, a centred header above),
+ * something right of it, and no cells on both sides of a later gutter
+ * that lines support (a row of cells that runs across a gap inside a
+ * cell is no title). */
 static bool spans(const grower *gr, const pline *l, float min) {
-    const gutter *first = first_gutter(gr);
+    const gutter *first = first_column_gutter(gr);
     if (!first) return false;
     float edge = first->a + min / 4;
     bool right = false;
@@ -684,7 +773,29 @@ static bool spans(const grower *gr, const pline *l, float min) {
         if (l->w[k].x0 < edge && l->w[k].x1 > edge) return false;
         right |= l->w[k].x0 >= edge;
     }
+    for (int i = 0; i < gr->n && right; i++) {
+        if (gr->g[i].a <= first->a || gr->g[i].support < 2) continue;
+        gutter parts[PDF_MAX_GUTTERS];
+        int k = free_parts(l, gr->g[i].a, gr->g[i].b, min, parts, PDF_MAX_GUTTERS);
+        for (int j = 0; j < k; j++)
+            if (words_both_sides(l, parts[j].a, parts[j].b)) return false;
+    }
     return right;
+}
+
+/* Does line l hold only a row label (all its words left of the first
+ * gutter)? */
+static bool label_only(const grower *gr, const pline *l) {
+    const gutter *first = first_gutter(gr);
+    return first && l->nw && l->x1 <= first->a + 0.5f;
+}
+
+/* Does line j come right after the lines of a row spanning columns (the
+ * line before spans, or holds the row's label and the one before it
+ * spans)? */
+static bool after_span(const pdf *P, const grower *gr, const bool *span, size_t seed, size_t j) {
+    if (j > seed && span[j - 1 - seed]) return true;
+    return j > seed + 1 && span[j - 2 - seed] && label_only(gr, &P->lines[j - 1]);
 }
 
 /* Lines a row spanning columns may take (a title wrapped in a cell). */
@@ -721,14 +832,34 @@ static size_t grow_table(pdf *P, size_t page_start, size_t seed, size_t end) {
     gr.n = free_parts(s, -1, page_w > s->x1 ? page_w + 1 : s->x1 + 1, min, gr.g, PDF_MAX_GUTTERS);
     for (int i = 0; i < gr.n; i++)
         gr.g[i].support = words_both_sides(s, gr.g[i].a, gr.g[i].b);
+    for (int i = 0; i < gr.n; i++)
+        gr.g[i].aligned = starts_at(s, gr.g[i].b);
     size_t last = seed;
     bool *span = cd_arena_alloc(P->arena, sizeof *span * (end - seed + 1));
+    /* lines taken across gutters without a cell on both sides of another
+     * (a heading after the table, "PHỤ LỤC II", running across the gutter
+     * of a narrow first column) are taken on trial: if the table ends
+     * before a line with cells on both sides of a gutter, they are given
+     * back and the gutters they removed restored */
+    grower saved = gr;
+    size_t saved_last = last;
+    bool on_trial = false;
     for (size_t j = seed + 1; j < end && is_text(P, j); j++) {
         int fit = narrow(&gr, &P->lines[j], min, false);
-        /* across gutters few lines support (one of them, or weak ones):
-         * they were no gutters; across several, it may be a row spanning
-         * columns right after the header */
-        if (fit == KILLS_WEAK || (fit == KILLS_NEW && kills(&gr, &P->lines[j], min) < 2)) {
+        if (getenv("CHIDAO_PDF_DEBUG")) { /* DEBUG-TEMP */
+            fprintf(stderr, "grow seed %zu line %zu fit %d kills %d spans %d:", seed, j, fit, kills(&gr, &P->lines[j], min), spans(&gr, &P->lines[j], min));
+            for (int q = 0; q < gr.n; q++) fprintf(stderr, " [%.1f,%.1f]%d", gr.g[q].a, gr.g[q].b, gr.g[q].support);
+            fprintf(stderr, "\n");
+        }
+        /* the title of a row spanning columns goes on below its label
+         * (centred in the row, the label sits between the title's lines) */
+        if (fit != FITS && spans(&gr, &P->lines[j], min) && after_span(P, &gr, span, seed, j)) {
+            span[j - seed] = true;
+            last = j;
+            continue;
+        }
+        if (fit == FITS) {
+            on_trial &= !has_cells(&gr, &P->lines[j], min);
             narrow(&gr, &P->lines[j], min, true);
             last = j;
             continue;
@@ -757,12 +888,33 @@ static size_t grow_table(pdf *P, size_t page_start, size_t seed, size_t end) {
             j = k - 1;
             continue;
         }
-        if (fit == KILLS_NEW) {
+        /* across gutters few lines support (one of them, or weak ones):
+         * they were no gutters */
+        if (fit == KILLS_WEAK || (fit == KILLS_NEW && kills(&gr, &P->lines[j], min) < 2)) {
+            bool cells = has_cells(&gr, &P->lines[j], min);
+            if (!cells && !on_trial) {
+                saved = gr;
+                saved_last = last;
+                on_trial = true;
+            }
+            on_trial &= !cells;
             narrow(&gr, &P->lines[j], min, true);
             last = j;
             continue;
         }
+        /* across several, it may be a row spanning columns right after
+         * the header */
+        if (fit == KILLS_NEW) {
+            narrow(&gr, &P->lines[j], min, true);
+            last = j;
+            on_trial = false;
+            continue;
+        }
         break;
+    }
+    if (on_trial) {
+        gr = saved;
+        last = saved_last;
     }
     int established = 0;
     for (int i = 0; i < gr.n; i++)
@@ -907,9 +1059,63 @@ static void join_continued(pdf *P) {
     }
 }
 
+/* The top of page p (lines [a, b), tables [k, n_tables) found on it) goes
+ * on with the table that ended the page before, when its first lines are
+ * in no table, run across none of that table's column boundaries, and one
+ * of them has words in two columns (the header row repeated): a page
+ * holding only the end of one cell shows no gutters of its own. */
+static void continue_table(pdf *P, int p, size_t a, size_t b, size_t k) {
+    if (!k || p == 0) return;
+    const ptable *prev = &P->tables[k - 1];
+    if (prev->layout || prev->n_cols < 2 || P->lines[prev->last].page != p) return; /* pages are 1-based */
+    for (size_t i = prev->last + 1; i < a; i++)
+        if (P->lines[i].kind == LINE_TEXT) return;
+    size_t i = a;
+    bool two = false;
+    for (; i < b && P->lines[i].kind != LINE_FOOTNOTE; i++) {
+        const pline *l = &P->lines[i];
+        if (l->kind == LINE_FURNITURE) continue;
+        if (l->kind != LINE_TEXT) break;
+        bool across = false;
+        int first_col = -1, cols = 0;
+        for (int w = 0; w < l->nw && !across; w++) {
+            int c = 0;
+            while (c + 1 < prev->n_cols && prev->bound[c] <= l->w[w].x0)
+                c++;
+            across = c + 1 < prev->n_cols && l->w[w].x1 > prev->bound[c];
+            if (c != first_col) cols++, first_col = c;
+        }
+        if (across) break;
+        two |= cols >= 2;
+    }
+    while (i > a && P->lines[i - 1].kind != LINE_TEXT)
+        i--;
+    size_t first = a;
+    while (first < i && P->lines[first].kind != LINE_TEXT)
+        first++;
+    if (first == i || !two) return;
+    if (P->n_tables == P->cap_tables) {
+        size_t cap = 2 * P->cap_tables;
+        P->tables = cd_arena_grow(P->arena, P->tables, sizeof *P->tables, P->n_tables, cap);
+        P->cap_tables = cap;
+        prev = &P->tables[k - 1];
+    }
+    /* the tables found lower on the page move up one */
+    memmove(P->tables + k + 1, P->tables + k, sizeof *P->tables * (P->n_tables - k));
+    P->n_tables++;
+    for (size_t j = a; j < b; j++)
+        if (P->lines[j].kind == LINE_TABLE) P->lines[j].table++;
+    P->tables[k] = (ptable){.bound = prev->bound, .n_cols = prev->n_cols, .first = first, .last = i - 1, .continued = true};
+    for (size_t j = first; j < i; j++)
+        if (P->lines[j].kind == LINE_TEXT) {
+            P->lines[j].kind = LINE_TABLE;
+            P->lines[j].table = (int)k;
+        }
+}
+
 static void find_tables(pdf *P) {
     for (int p = 0; p < P->n_pages; p++) {
-        size_t a = P->page_first[p], b = P->page_first[p + 1];
+        size_t a = P->page_first[p], b = P->page_first[p + 1], k = P->n_tables;
         for (size_t i = a; i < b;) {
             if (!is_text(P, i)) {
                 i++;
@@ -918,7 +1124,14 @@ static void find_tables(pdf *P) {
             size_t next = grow_table(P, a, i, b);
             i = next > i ? next : i + 1;
         }
+        continue_table(P, p, a, b, k);
     }
+    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
+        for (size_t t = 0; t < P->n_tables; t++) {
+            fprintf(stderr, "pre %zu: lines %zu-%zu cols %d%s:", t, P->tables[t].first, P->tables[t].last, P->tables[t].n_cols, P->tables[t].layout ? " layout" : "");
+            for (int c = 0; c + 1 < P->tables[t].n_cols; c++) fprintf(stderr, " %.1f", P->tables[t].bound[c]);
+            fprintf(stderr, "\n");
+        }
     join_continued(P);
 }
 
@@ -946,8 +1159,10 @@ typedef struct trow {
     size_t first, last; /* lines */
 } trow;
 
-/* Adds the words of line i to the cells of row r. */
-static void row_add_line(const pdf *P, const ptable *t, trow *r, size_t i, const float *col_right) {
+/* Adds the words of line i to the cells of row r: all of them when only is
+ * -1, else those in column only; none in column skip. */
+static void row_add_line(const pdf *P, const ptable *t, trow *r, size_t i, const float *col_right, int only,
+                         int skip) {
     const pline *l = &P->lines[i];
     int col = -1;
     for (int k = 0; k < l->nw; k++) {
@@ -956,6 +1171,7 @@ static void row_add_line(const pdf *P, const ptable *t, trow *r, size_t i, const
          * in (its label, if any, in the first) */
         int at = column_of(t, (w->x0 + w->x1) / 2);
         if (!l->spanning || col < 1 || at == 0) col = at;
+        if ((only >= 0 && col != only) || col == skip) continue;
         cell *c = &r->cells[col];
         if (c->text.len && c->line != i) {
             /* the cell goes on from an earlier line: a space, unless the
@@ -1057,9 +1273,11 @@ static bool has_col(const pline *l, const ptable *t, int c) {
 
 /* Where to cut lines [a, b] (one band of text, two row labels in it) into
  * two rows: after the line before which most columns have a gap -- all
- * but one, the cell that spans both rows (rowspan).  a..b is at most a
+ * but one, the cell that spans both rows (rowspan), whose column goes to
+ * *span_col (-1 when every column has the gap).  a..b is at most a
  * table's lines; SIZE_MAX when no such place. */
-static size_t rowspan_cut(const pdf *P, const ptable *t, size_t a, size_t b) {
+static size_t rowspan_cut(const pdf *P, const ptable *t, size_t a, size_t b, int *span_col) {
+    *span_col = -1;
     /* the first and second block of column 0 (the row labels) */
     size_t first_end = SIZE_MAX, second = SIZE_MAX;
     for (size_t i = a; i <= b; i++) {
@@ -1076,7 +1294,7 @@ static size_t rowspan_cut(const pdf *P, const ptable *t, size_t a, size_t b) {
     float best_gap = ROW_GAP * P->body_size;
     for (size_t k = first_end; k < second; k++) {
         /* per column: the lowest text above the cut, the highest below */
-        int free = 0;
+        int free = 0, busy = -1;
         float narrowest = INFINITY;
         for (int c = 0; c < t->n_cols; c++) {
             float above = -INFINITY, below = INFINITY;
@@ -1089,11 +1307,14 @@ static size_t rowspan_cut(const pdf *P, const ptable *t, size_t a, size_t b) {
             if (below - above > ROW_GAP * P->body_size) {
                 free++;
                 if (isfinite(below - above) && below - above < narrowest) narrowest = below - above;
+            } else {
+                busy = c;
             }
         }
         if (free >= t->n_cols - 1 && isfinite(narrowest) && narrowest > best_gap) {
             best = k;
             best_gap = narrowest;
+            *span_col = free == t->n_cols ? -1 : busy;
         }
     }
     return best;
@@ -1101,7 +1322,9 @@ static size_t rowspan_cut(const pdf *P, const ptable *t, size_t a, size_t b) {
 
 /* The rows of t: groups of its lines between bands free of text across
  * the table; a band with two row labels is cut where all columns but one
- * (a cell spanning two rows) have a gap.  *n_rows gets their number. */
+ * (a cell spanning two rows) have a gap, and each of those rows gets the
+ * whole of that cell (as a table with rowspan reads).  *n_rows gets their
+ * number. */
 static trow *table_rows(pdf *P, const ptable *t, size_t *n_rows) {
     int nc = t->n_cols;
     float *col_right = cd_arena_alloc(P->arena, sizeof *col_right * (size_t)nc);
@@ -1118,18 +1341,28 @@ static trow *table_rows(pdf *P, const ptable *t, size_t *n_rows) {
     /* the bands: [start[i], start[i + 1]) */
     size_t cap = t->last - t->first + 2, n = 0;
     size_t *start = cd_arena_alloc(P->arena, sizeof *start * cap);
+    /* span[g]: the column of the cell that the rows before and after
+     * start[g] share, -1 if none */
+    int *span = cd_arena_alloc(P->arena, sizeof *span * cap);
     float bottom = -INFINITY;
     for (size_t i = t->first; i <= t->last; i++) {
         const pline *l = &P->lines[i];
-        if (!n || l->y0 - bottom > ROW_GAP * P->body_size) start[n++] = i;
+        if (!n || l->y0 - bottom > ROW_GAP * P->body_size) {
+            span[n] = -1;
+            start[n++] = i;
+        }
         if (l->y1 > bottom) bottom = l->y1;
     }
     start[n] = t->last + 1;
+    span[n] = -1;
     for (size_t g = 0; g < n; g++) {
-        size_t cut = rowspan_cut(P, t, start[g], start[g + 1] - 1);
+        int col;
+        size_t cut = rowspan_cut(P, t, start[g], start[g + 1] - 1, &col);
         if (cut == SIZE_MAX) continue;
         memmove(start + g + 2, start + g + 1, sizeof *start * (n - g));
+        memmove(span + g + 2, span + g + 1, sizeof *span * (n - g));
         start[g + 1] = cut + 1;
+        span[g + 1] = col;
         n++;
     }
     trow *rows = cd_arena_alloc(P->arena, sizeof *rows * (n + 1));
@@ -1140,8 +1373,18 @@ static trow *table_rows(pdf *P, const ptable *t, size_t *n_rows) {
             cd_buf_init(&r->cells[c].text, P->arena);
         r->first = start[g];
         r->last = start[g + 1] - 1;
+        int shared = span[g] >= 0 ? span[g] : span[g + 1];
         for (size_t i = r->first; i <= r->last; i++)
-            row_add_line(P, t, r, i, col_right);
+            row_add_line(P, t, r, i, col_right, -1, shared);
+        if (shared < 0) continue;
+        /* the shared cell: its lines in all the rows cut from the band */
+        size_t a = g, b = g + 1;
+        while (a > 0 && span[a] == shared)
+            a--;
+        while (b < n && span[b] == shared)
+            b++;
+        for (size_t i = start[a]; i < start[b]; i++)
+            row_add_line(P, t, r, i, col_right, shared, -1);
     }
     *n_rows = n;
     return rows;
@@ -1221,15 +1464,46 @@ static void merge_rows(trow *into, const trow *from, int n_cols) {
     }
 }
 
-static void emit_row(pdf *P, const trow *r, int n_cols) {
+static void emit_row(pdf *P, const trow *r, int n_cols, const bool *dropped) {
     cd_buf line;
     cd_buf_init(&line, P->arena);
+    bool first = true;
     for (int c = 0; c < n_cols; c++) {
-        if (c) cd_buf_addc(&line, '\t');
+        if (dropped[c]) continue;
+        if (!first) cd_buf_addc(&line, '\t');
+        first = false;
         const cell *ce = &r->cells[c];
         if (ce->text.len) cd_buf_add(&line, ce->text.data, ce->text.len);
     }
     emit(P, line.data, line.len, P->lines[r->first].page);
+}
+
+/* Columns that are one column of the table: a header cell centred over a
+ * column whose cells are left-aligned leaves a gutter between the header's
+ * text and the body's ("STT" over "1.", "2."): a column with text in the
+ * first row only next to one with text in the other rows only is merged
+ * into it.  Columns with no text at all are dropped.  Returns the columns
+ * dropped. */
+static bool *tidy_columns(pdf *P, trow **all, size_t total, int n_cols) {
+    bool *dropped = cd_arena_alloc(P->arena, sizeof *dropped * (size_t)n_cols);
+    bool *head = cd_arena_alloc(P->arena, sizeof *head * (size_t)n_cols);
+    bool *body = cd_arena_alloc(P->arena, sizeof *body * (size_t)n_cols);
+    for (int c = 0; c < n_cols; c++) {
+        head[c] = total && all[0]->cells[c].text.len;
+        for (size_t r = 1; r < total && !body[c]; r++)
+            body[c] = all[r]->cells[c].text.len > 0;
+        dropped[c] = !head[c] && !body[c];
+    }
+    for (int c = 0; c < n_cols; c++) {
+        if (!head[c] || body[c] || total < 2) continue;
+        int into = c > 0 && !head[c - 1] && body[c - 1] ? c - 1 : c + 1 < n_cols && !head[c + 1] && body[c + 1] ? c + 1 : -1;
+        if (into < 0) continue;
+        cd_buf *h = &all[0]->cells[into].text;
+        cd_buf_add(h, all[0]->cells[c].text.data, all[0]->cells[c].text.len);
+        head[into] = true;
+        dropped[c] = true;
+    }
+    return dropped;
 }
 
 /* Writes table ti and the tables that continue it on the next pages, as one
@@ -1270,8 +1544,9 @@ static size_t write_tables(pdf *P, size_t ti) {
         for (; r < n; r++)
             all[total++] = &more[r];
     }
+    bool *dropped = tidy_columns(P, all, total, t->n_cols);
     for (size_t r = 0; r < total; r++)
-        emit_row(P, all[r], t->n_cols);
+        emit_row(P, all[r], t->n_cols, dropped);
     return ti;
 }
 
@@ -1422,29 +1697,65 @@ static float line_gap(const pdf *P) {
 
 /* ---------- entry point ---------- */
 
+static bool pdf_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'; }
+
+/* The objects a PDF holds or declares, read from its bytes before poppler
+ * parses them: the "N G obj" headers counted, and the largest /Size a
+ * trailer or cross-reference stream declares (objects in object streams
+ * are within it), whichever is larger.  Saturates at UINT64_MAX. */
+static uint64_t pdf_objects(const unsigned char *b, size_t n) {
+    const unsigned char *end = b + n;
+    uint64_t headers = 0, declared = 0;
+    /* "12 0 obj": white space and a number before the keyword ("endobj" has
+     * none); a count of the headers, whatever the cross-reference says */
+    for (const unsigned char *p = b; (p = memchr(p, 'o', (size_t)(end - p))) && end - p >= 3; p++) {
+        if (memcmp(p, "obj", 3) || p == b || !pdf_space(p[-1])) continue;
+        const unsigned char *q = p - 1;
+        while (q > b && pdf_space(*q))
+            q--;
+        if (*q >= '0' && *q <= '9') headers++;
+    }
+    for (const unsigned char *p = b; (p = memchr(p, '/', (size_t)(end - p))) && end - p >= 5; p++) {
+        if (memcmp(p, "/Size", 5)) continue;
+        const unsigned char *q = p + 5;
+        while (q < end && pdf_space(*q))
+            q++;
+        uint64_t v = 0;
+        for (; q < end && *q >= '0' && *q <= '9'; q++)
+            v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(*q - '0');
+        if (v > declared) declared = v;
+    }
+    return headers > declared ? headers : declared;
+}
+
 int cd_pdf_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
-    (void)opt;
     pdf P = {.doc = doc, .arena = &doc->arena, .out = out};
+    uint64_t objects = pdf_objects(doc->bytes ? doc->bytes : (const unsigned char *)"", doc->n_bytes);
+    if (objects > cd_limit(opt, CD_LIMIT_PDF_OBJECTS))
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_PDF_OBJECTS, "the PDF holds or declares %llu objects",
+                                 (unsigned long long)objects);
     GBytes *bytes = g_bytes_new_static(doc->bytes ? doc->bytes : (const unsigned char *)"", doc->n_bytes);
     GError *err = NULL;
     PopplerDocument *pd = poppler_document_new_from_bytes(bytes, NULL, &err);
     g_bytes_unref(bytes);
     if (!pd) {
         bool encrypted = err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED;
+        char why[512]; /* poppler's message, copied: nothing held across the diagnostic's allocation */
+        snprintf(why, sizeof why, "%s", err && err->message ? err->message : "unknown error");
+        if (err) g_error_free(err);
         if (encrypted)
             cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-pdf", doc->path, 0,
                         "encrypted PDF: it needs a password, which chidao does not take");
         else
-            cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-pdf", doc->path, 0, "not a readable PDF: %s",
-                        err && err->message ? err->message : "unknown error");
-        if (err) g_error_free(err);
+            cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-pdf", doc->path, 0, "not a readable PDF: %s", why);
         return CD_EXIT_INPUT;
     }
+    cd_arena_cleanup *held_pd = cd_arena_defer(P.arena, g_object_unref, pd); /* see read_glyphs */
     int n_pages = poppler_document_get_n_pages(pd);
-    if (n_pages > PDF_MAX_PAGES) {
-        cd_diag_add(&doc->diags, CD_SEV_WARNING, "limit-exceeded", doc->path, 0,
-                    "limit exceeded: only the first %d of %d pages read", PDF_MAX_PAGES, n_pages);
-        n_pages = PDF_MAX_PAGES;
+    if (n_pages > 0 && (uint64_t)n_pages > cd_limit(opt, CD_LIMIT_PDF_PAGES)) {
+        g_object_unref(pd);
+        cd_arena_undefer(held_pd);
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_PDF_PAGES, "the PDF has %d pages", n_pages);
     }
     if (n_pages < 0) n_pages = 0;
     P.n_pages = n_pages;
@@ -1452,17 +1763,25 @@ int cd_pdf_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
     P.page_h = cd_arena_alloc(P.arena, sizeof *P.page_h * (size_t)(n_pages + 1));
     P.page_w = cd_arena_alloc(P.arena, sizeof *P.page_w * (size_t)(n_pages + 1));
     for (int p = 0; p < n_pages; p++) {
+        if (cd_time_up(opt)) { /* a page can take long: the budget is checked before each */
+            g_object_unref(pd);
+            cd_arena_undefer(held_pd);
+            return cd_limit_check_time(doc, opt);
+        }
         PopplerPage *page = poppler_document_get_page(pd, p);
         P.page_first[p] = P.n_lines;
         if (!page) continue;
+        cd_arena_cleanup *held_page = cd_arena_defer(P.arena, g_object_unref, page);
         poppler_page_get_size(page, &P.page_w[p], &P.page_h[p]);
         page_text pt;
         read_glyphs(&P, page, &pt);
         page_lines(&P, &pt, p + 1);
         g_object_unref(page);
+        cd_arena_undefer(held_page);
     }
     P.page_first[n_pages] = P.n_lines;
     g_object_unref(pd);
+    cd_arena_undefer(held_pd);
     if (!P.n_lines) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "no-text-layer", doc->path, 0,
                     "no text layer (a scanned PDF?): it needs OCR");
@@ -1475,7 +1794,22 @@ int cd_pdf_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
     trim_tables(&P);
     P.right_edge = right_edge(&P);
     P.line_gap = line_gap(&P);
+    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
+        for (size_t i = 0; i < P.n_lines; i++) {
+            const pline *l = &P.lines[i];
+            fprintf(stderr, "%3zu p%d k%d t%2d%s y%6.1f-%6.1f x%6.1f-%6.1f |", i, l->page, l->kind,
+                    l->kind == LINE_TABLE ? l->table : -1, l->spanning ? "S" : " ", l->y0, l->y1, l->x0, l->x1);
+            for (int k = 0; k < l->nw; k++) fprintf(stderr, " %s@%.0f", l->w[k].text, l->w[k].x0);
+            fprintf(stderr, "\n");
+        }
+    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
+        for (size_t t = 0; t < P.n_tables; t++) {
+            fprintf(stderr, "table %zu: lines %zu-%zu cols %d%s%s:", t, P.tables[t].first, P.tables[t].last, P.tables[t].n_cols, P.tables[t].continued ? " cont" : "", P.tables[t].layout ? " layout" : "");
+            for (int c = 0; c + 1 < P.tables[t].n_cols; c++) fprintf(stderr, " %.1f", P.tables[t].bound[c]);
+            fprintf(stderr, "\n");
+        }
     write_text(&P);
+    if (getenv("CHIDAO_PDF_TEXT")) fwrite(out->data, 1, out->len, stderr); /* DEBUG-TEMP */
     doc->line_pages = P.out_pages;
     doc->n_line_pages = P.n_out;
     return CD_EXIT_OK;

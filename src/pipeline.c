@@ -1,6 +1,7 @@
 /* pipeline.c — load a document and run the stages in order. */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "chidao.h"
 #include "decode.h"
 #include "extract.h"
+#include "limits.h"
 #include "metadata.h"
 #include "normalize.h"
 #include "read.h"
@@ -50,17 +52,18 @@ void cd_document_init_bytes(cd_document *doc, const unsigned char *bytes, size_t
 }
 
 /* Read all of fd into the document's arena: one read for a regular file of
- * known size, growing chunks for a pipe.  One byte past the cap is read so
- * that an oversized input is reported by cd_read, not silently truncated. */
-static bool read_all(cd_document *doc, int fd, size_t size_hint) {
+ * known size, growing chunks for a pipe.  One byte past the cap (max: the
+ * file-size limit) is read so that an oversized input is reported by
+ * cd_decode, not silently truncated. */
+static bool read_all(cd_document *doc, int fd, size_t size_hint, size_t max) {
     size_t cap = (size_hint ? size_hint : 65536) + 1;
-    if (cap > (size_t)CD_READ_MAX_BYTES + 1) cap = (size_t)CD_READ_MAX_BYTES + 1;
+    if (cap > max + 1) cap = max + 1;
     char *data = cd_arena_alloc(&doc->arena, cap + 1);
     size_t len = 0;
     for (;;) {
         if (len == cap) {
-            if (len > CD_READ_MAX_BYTES) break;
-            size_t grown = 2 * cap > (size_t)CD_READ_MAX_BYTES + 1 ? (size_t)CD_READ_MAX_BYTES + 1 : 2 * cap;
+            if (len > max) break;
+            size_t grown = 2 * cap > max + 1 ? max + 1 : 2 * cap;
             data = cd_arena_grow(&doc->arena, data, 1, len, grown + 1);
             cap = grown;
         }
@@ -75,8 +78,37 @@ static bool read_all(cd_document *doc, int fd, size_t size_hint) {
     return true;
 }
 
+/* A document's allocation failure (arena.h): the error names the file, the
+ * code is the one for an input over a limit.  The diagnostic is added under
+ * a guard of its own: when even that fails, the code alone says it. */
+static int out_of_memory(cd_document *doc) {
+    cd_arena_guard g;
+    if (!setjmp(g.on_failure)) {
+        cd_arena_guard_enter(&g, &doc->arena);
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "out-of-memory", doc->path, 0, "out of memory");
+        cd_arena_guard_leave(&g);
+    }
+    return CD_EXIT_INPUT;
+}
+
+/* read_all under a guard: 1 read, 0 read error, -1 out of memory (a file
+ * too big for the memory left must not take the batch down). */
+static int read_guarded(cd_document *doc, int fd, size_t size_hint, size_t max) {
+    cd_arena_guard g;
+    if (setjmp(g.on_failure)) return -1;
+    cd_arena_guard_enter(&g, &doc->arena);
+    bool ok = read_all(doc, fd, size_hint, max);
+    cd_arena_guard_leave(&g);
+    return ok;
+}
+
 int cd_document_load(cd_document *doc, const char *path, const char *display) {
+    return cd_document_load_opt(doc, path, display, NULL);
+}
+
+int cd_document_load_opt(cd_document *doc, const char *path, const char *display, const cd_options *opt) {
     init(doc, display ? display : path);
+    size_t max = (size_t)cd_limit(opt, CD_LIMIT_FILE_SIZE);
     bool is_stdin = !strcmp(path, "-");
     /* O_NONBLOCK: opening a FIFO with no writer must not hang the batch; the
      * file type is checked before anything is read */
@@ -100,10 +132,15 @@ int cd_document_load(cd_document *doc, const char *path, const char *display) {
         int fl = fcntl(fd, F_GETFL);
         if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
         size_hint = (size_t)st.st_size;
+        if (size_hint > max) { /* refused unread */
+            close(fd);
+            return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_FILE_SIZE, "the file is %zu bytes", size_hint);
+        }
     }
-    bool ok = read_all(doc, fd, size_hint);
+    int ok = read_guarded(doc, fd, size_hint, max);
     int err = errno;
     if (!is_stdin) close(fd);
+    if (ok < 0) return out_of_memory(doc);
     if (!ok) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "unreadable", doc->path, 0, "read error: %s", strerror(err));
         return CD_EXIT_INPUT;
@@ -150,17 +187,30 @@ static int refuse_blank(cd_document *doc, const cd_options *opt) {
     return CD_EXIT_INPUT;
 }
 
-int cd_process(cd_document *doc, const cd_options *opt) {
+static int run_stages(cd_document *doc, const cd_options *opt) {
     int (*stages[])(cd_document *, const cd_options *) = {cd_decode,  cd_read,    refuse_blank, cd_normalize,
                                                           cd_structure, cd_metadata, cd_extract, cd_pages, cd_validate};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         int rc = stages[i](doc, opt);
+        if (rc == CD_EXIT_OK) rc = cd_limit_check_time(doc, opt); /* the batch's time budget */
         if (rc != CD_EXIT_OK) return rc;
 #ifndef NDEBUG
         check_invariants(doc, i);
 #endif
     }
     return CD_EXIT_OK;
+}
+
+/* The stages under a guard: an allocation failure anywhere in them fails
+ * this document only (arena.h), with what it held outside the arena
+ * released by the cleanups it registered. */
+int cd_process(cd_document *doc, const cd_options *opt) {
+    cd_arena_guard g;
+    if (setjmp(g.on_failure)) return out_of_memory(doc);
+    cd_arena_guard_enter(&g, &doc->arena);
+    int rc = run_stages(doc, opt);
+    cd_arena_guard_leave(&g);
+    return rc;
 }
 
 void cd_document_free(cd_document *doc) { cd_arena_free(&doc->arena); }

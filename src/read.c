@@ -7,6 +7,8 @@
  * cuts it into NUL-terminated lines in place. */
 #include "read.h"
 
+#include "limits.h"
+
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,7 +65,7 @@ typedef struct scan {
 /* Pass 1: validate and count, no allocation.  Columns are 1-based code-point
  * counts (what an editor shows), offsets are bytes from the start of the
  * file. */
-static void scan_input(const unsigned char *s, size_t n, size_t start, scan *sc) {
+static void scan_input(const unsigned char *s, size_t n, size_t start, uint64_t max_line, scan *sc) {
     memset(sc, 0, sizeof *sc);
     sc->bad_off = sc->nul_off = SIZE_MAX;
     size_t line = 1, col = 1, line_start = start, i = start;
@@ -72,7 +74,7 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, scan *sc)
         unsigned char c = s[i];
         if (c == '\n' || c == '\r') {
             size_t len = i - line_start;
-            if (len > CD_READ_MAX_LINE && !sc->long_line) {
+            if (len > max_line && !sc->long_line) {
                 sc->long_line = line;
                 sc->long_len = len;
             }
@@ -113,7 +115,7 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, scan *sc)
         col++;
     }
     if (open) {
-        if (n - line_start > CD_READ_MAX_LINE && !sc->long_line) {
+        if (n - line_start > max_line && !sc->long_line) {
             sc->long_line = line;
             sc->long_len = n - line_start;
         }
@@ -171,12 +173,9 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     const unsigned char *s = doc->text ? doc->text : doc->bytes;
     size_t n = doc->text ? doc->n_text : s ? doc->n_bytes : 0;
     bool repair = opt && opt->repair;
-    if (n > CD_READ_MAX_BYTES) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, 0,
-                    "limit exceeded: input is %zu bytes, more than the %u-byte maximum", n,
-                    (unsigned)CD_READ_MAX_BYTES);
-        return CD_EXIT_INPUT;
-    }
+    if (n > cd_limit(opt, CD_LIMIT_FILE_SIZE))
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_FILE_SIZE, "the %s is %zu bytes",
+                                 doc->text ? "text decoded from the file" : "input", n);
     if (!doc->sha256[0]) sha256_hex(s ? s : (const unsigned char *)"", n, doc->sha256); /* no decode stage ran */
     size_t start = (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
     if (n == start) {
@@ -185,19 +184,18 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     }
 
     scan sc;
-    scan_input(s, n, start, &sc);
+    scan_input(s, n, start, cd_limit(opt, CD_LIMIT_LINE_LENGTH), &sc);
     if (sc.nul_off != SIZE_MAX) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc.nul_line,
                     "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc.nul_off, sc.nul_line,
                     sc.nul_col);
         return CD_EXIT_INPUT;
     }
-    if (sc.long_line) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "limit-exceeded", doc->path, (int)sc.long_line,
-                    "limit exceeded: line %zu is %zu bytes long, more than the %u-byte maximum", sc.long_line,
-                    sc.long_len, (unsigned)CD_READ_MAX_LINE);
-        return CD_EXIT_INPUT;
-    }
+    if (sc.long_line)
+        return cd_limit_exceeded(doc, opt, (int)sc.long_line, CD_LIMIT_LINE_LENGTH, "line %zu is %zu bytes long",
+                                 sc.long_line, sc.long_len);
+    if (sc.n_lines > cd_limit(opt, CD_LIMIT_LINES))
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_LINES, "the text has %zu lines", sc.n_lines);
     if (sc.n_invalid && !repair) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-utf8", doc->path, (int)sc.bad_line,
                     "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc.bad_byte, sc.bad_off,

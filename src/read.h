@@ -6,19 +6,14 @@
 #define CD_READ_H
 #include "model.h"
 
-/* Input larger than this is refused: the largest real directive seen is well
- * under 2 MB of text; this stops a mistaken multi-GB file. */
-#define CD_READ_MAX_BYTES (64u * 1024 * 1024)
-/* A single line longer than this is refused (binary data or a broken export). */
-#define CD_READ_MAX_LINE (1u * 1024 * 1024)
-
 /* doc->bytes/n_bytes must be set.  Returns CD_EXIT_OK or CD_EXIT_INPUT (with
  * an error diagnostic).  Lines: src = 1-based line number, text = the line as
  * printed (NUL-terminated, in doc->arena, terminator and BOM removed), indent
  * = leading spaces (a tab counts 4).  opt may be NULL.
  * Diagnostic codes: errors "empty-input" (0 bytes, or only a BOM),
  * "invalid-utf8" (first bad byte: offset, line, column in characters),
- * "binary-input" (a NUL byte), "limit-exceeded" (CD_READ_MAX_*); warning
+ * "binary-input" (a NUL byte), "limit-exceeded" (limits.h: file-size for
+ * the text, line-length, lines); warning
  * "encoding-repaired" (one per document, with --repair). */
 int cd_read(cd_document *doc, const cd_options *opt);
 

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/ustring.h>
 
+#include "limits.h"
 #include "memo.h"
 
 /* A rule file larger than this is refused: rule files are hand-written. */
@@ -56,6 +58,9 @@ struct cd_rule {
     const char *expanded; /* the pattern as compiled (lists expanded) */
     uint32_t options;     /* its PCRE2 compile options */
     uint32_t min_chars;   /* the shortest match, in characters (PCRE2_INFO_MINLENGTH) */
+    bool has_first_bytes; /* first_bytes holds every byte a match can begin with */
+    bool anchored;        /* matches only at the start of the subject */
+    uint64_t first_bytes[4];
 };
 
 struct cd_rule_group {
@@ -96,6 +101,7 @@ struct cd_rules {
 static atomic_uint_fast64_t rules_loaded;
 
 static void build_index(cd_rules *rs);
+static void first_bytes_of(cd_rule *r);
 static void build_prefilter(cd_rules *rs, cd_rule_group *g);
 
 /* ---------- small helpers ---------- */
@@ -175,6 +181,26 @@ static char *slurp(const char *path, size_t *len, cd_diag_list *errs) {
         return NULL;
     }
     buf[n] = 0;
+    /* Rule files are UTF-8 text: their patterns and examples are matched in
+     * UTF mode without a validity check (pcre2_jit_match), where an invalid
+     * sequence is undefined behaviour, not an error. */
+    int line = 1;
+    for (int32_t i = 0; (size_t)i < n;) {
+        int32_t at = i;
+        UChar32 c;
+        U8_NEXT(buf, i, (int32_t)n, c);
+        if (c <= 0) {
+            if (c)
+                cd_diag_add(errs, CD_SEV_ERROR, "rules-encoding", path, line,
+                            "invalid UTF-8 byte 0x%02X at offset %d: rule files are UTF-8", (unsigned char)buf[at], at);
+            else
+                cd_diag_add(errs, CD_SEV_ERROR, "rules-encoding", path, line, "NUL byte at offset %d: rule files are text",
+                            at);
+            free(buf);
+            return NULL;
+        }
+        if (c == '\n') line++;
+    }
     *len = n;
     return buf;
 }
@@ -417,7 +443,99 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
     }
     pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is unavailable */
     pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &r->min_chars);
+    first_bytes_of(r);
     return true;
+}
+
+/* Does an inline option group of p ("(?i)", "(?xi:") turn on caseless
+ * matching for part of the pattern? */
+static bool inline_caseless(const char *p) {
+    for (; (p = strstr(p, "(?")); p += 2)
+        for (const char *q = p + 2; *q && *q != ':' && *q != ')'; q++) {
+            if (*q == 'i') return true;
+            if (!strchr("msxnJU-^", *q)) break; /* not an option group: (?<name>, (?= … */
+        }
+    return false;
+}
+
+/* The bytes a match of r can begin with, when PCRE2's own start analysis
+ * knows them: the start bitmap it builds (which allows for case folding), or
+ * a fixed first code unit.  The group iterations (cd_group_first,
+ * cd_group_replace) then skip, with one look at the set of the bytes of the
+ * subject, every rule that cannot start in it: most rules of a group on
+ * most lines.  A fixed first code unit is widened to its other cases: an
+ * ASCII letter to both cases and the lead bytes of the non-ASCII characters
+ * Unicode folds with it (K, Å-less Kelvin sign, long s, dotted/dotless i); a
+ * non-ASCII unit under caseless matching is not used at all.  A pattern that
+ * can match the empty string is never skipped. */
+static void first_bytes_of(cd_rule *r) {
+    uint32_t empty = 1, type = 0;
+    r->has_first_bytes = false;
+    memset(r->first_bytes, 0, sizeof r->first_bytes);
+    if (pcre2_pattern_info(r->code, PCRE2_INFO_MATCHEMPTY, &empty) != 0 || empty) return;
+    if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type) != 0) return;
+    uint32_t all = 0;
+    r->anchored = pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &all) == 0 && (all & PCRE2_ANCHORED);
+    const uint8_t *map = NULL;
+    if (type == 1) {
+        uint32_t cu = 0;
+        if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &cu) != 0 || cu > 0xFF) return;
+        bool caseless = (r->options & PCRE2_CASELESS) || inline_caseless(r->expanded);
+        if (cu >= 0x80 && caseless) return;
+        uint32_t units[4] = {cu, cu, cu, cu};
+        if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+            units[1] = cu ^ 0x20;
+            if ((cu | 0x20) == 'k') units[2] = 0xE2; /* U+212A KELVIN SIGN */
+            if ((cu | 0x20) == 's') units[2] = 0xC5; /* U+017F LATIN SMALL LETTER LONG S */
+            if ((cu | 0x20) == 'i') units[2] = 0xC4; /* U+0130, U+0131 */
+        }
+        for (int k = 0; k < 4; k++)
+            r->first_bytes[units[k] >> 6] |= 1ull << (units[k] & 63);
+        r->has_first_bytes = true;
+        return;
+    }
+    if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &map) != 0 || !map) return;
+    for (unsigned c = 0; c < 256; c++)
+        if (map[c >> 3] & (1u << (c & 7))) r->first_bytes[c >> 6] |= 1ull << (c & 63);
+    r->has_first_bytes = true;
+}
+
+/* The set of the bytes of s[start..len). */
+typedef struct byte_set {
+    uint64_t w[4];
+} byte_set;
+
+static void byte_set_of(const char *s, size_t len, size_t start, byte_set *b) {
+    memset(b, 0, sizeof *b);
+    for (size_t i = start; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        b->w[c >> 6] |= 1ull << (c & 63);
+    }
+}
+
+/* The subject of a group iteration, its byte set made on first use. */
+typedef struct subject_bytes {
+    const char *s;
+    size_t len;
+    bool made;
+    byte_set set;
+} subject_bytes;
+
+/* false when r cannot match in sb's subject: it holds none of the bytes a
+ * match of r begins with. */
+static bool may_start_in(const cd_rule *r, subject_bytes *sb) {
+    if (!r->has_first_bytes) return true;
+    if (r->anchored) { /* one byte to look at */
+        unsigned char c = sb->len ? (unsigned char)sb->s[0] : 0;
+        return sb->len && (r->first_bytes[c >> 6] & (1ull << (c & 63)));
+    }
+    if (!sb->made) {
+        byte_set_of(sb->s, sb->len, 0, &sb->set);
+        sb->made = true;
+    }
+    const byte_set *b = &sb->set;
+    return ((r->first_bytes[0] & b->w[0]) | (r->first_bytes[1] & b->w[1]) | (r->first_bytes[2] & b->w[2]) |
+            (r->first_bytes[3] & b->w[3])) != 0;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -432,6 +550,11 @@ const char *cd_rules_default_dir(void) {
 #endif
 }
 
+void cd_rules_set_limits(cd_rules *rs, uint32_t match_limit, uint32_t depth_limit) {
+    pcre2_set_match_limit(rs->mctx, match_limit);
+    pcre2_set_depth_limit(rs->mctx, depth_limit);
+}
+
 cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
     DIR *d = opendir(dir);
     if (!d) {
@@ -442,8 +565,8 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
     if (!rs) abort();
     cd_arena_init(&rs->arena);
     rs->mctx = pcre2_match_context_create(NULL);
-    pcre2_set_match_limit(rs->mctx, CD_RULE_MATCH_LIMIT);
-    pcre2_set_depth_limit(rs->mctx, CD_RULE_DEPTH_LIMIT);
+    cd_rules_set_limits(rs, (uint32_t)cd_limit_table[CD_LIMIT_REGEX_MATCH].value,
+                        (uint32_t)cd_limit_table[CD_LIMIT_REGEX_DEPTH].value);
     char **names = NULL;
     size_t n = 0;
     struct dirent *e;
@@ -701,10 +824,11 @@ bool cd_group_may_match(const cd_rule_group *g, const char *s, size_t len) {
 
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m) {
     if (!g || !group_may_match(g, s, len, 0)) return NULL;
+    subject_bytes bytes = {s, len, false, {{0}}};
     for (size_t i = 0; i < g->n; i++) {
         const cd_rule *r = g->rules[i];
         if (r->is_list && g->n > 1) continue; /* lists in a rule group are vocabulary for macros */
-        if (cd_rule_search(r, s, len, 0, m)) return r;
+        if (may_start_in(r, &bytes) && cd_rule_search(r, s, len, 0, m)) return r;
     }
     return NULL;
 }
@@ -836,13 +960,15 @@ char *cd_group_replace(const cd_rule_group *g, const char *s, size_t len, size_t
     size_t cur_len = len;
     /* nothing matches the text: nothing changes it, not even in sequence */
     if (g && !prefilter_may_match(g, g->replace_prefilter, s, len, 0)) g = NULL;
+    subject_bytes bytes = {cur, cur_len, false, {{0}}};
     for (size_t i = 0; g && i < g->n; i++) {
-        if (!g->rules[i]->replace) continue;
+        if (!g->rules[i]->replace || !may_start_in(g->rules[i], &bytes)) continue;
         size_t nl;
         char *next = replace_one(g->rules[i], cur, cur_len, &nl, a);
         if (next) {
             cur = next;
             cur_len = nl;
+            bytes = (subject_bytes){cur, cur_len, false, {{0}}}; /* the replacement may bring new bytes */
         }
     }
     if (out_len) *out_len = cur_len;

@@ -16,10 +16,6 @@
 /* Capturing groups a rule may use (PCRE2 has no such cap; ours keeps a
  * cd_match on the stack). */
 #define CD_RULE_MAX_CAPTURES 24
-/* PCRE2 backtracking caps, set on every match: a pathological rule or input
- * fails the match instead of running for ever. */
-#define CD_RULE_MATCH_LIMIT 1000000u
-#define CD_RULE_DEPTH_LIMIT 10000u
 
 typedef struct cd_rules cd_rules;
 typedef struct cd_rule_group cd_rule_group; /* one file: rules in file order */
@@ -38,6 +34,11 @@ typedef struct cd_match {
  * Free with cd_rules_free. */
 cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errors);
 void cd_rules_free(cd_rules *rs);
+/* PCRE2's match and depth limits on every match of rs (the regex-match
+ * and regex-depth rows of limits.h: a match that reaches one fails instead
+ * of backtracking for ever).  Loading sets the defaults; call this before
+ * the set is shared between threads. */
+void cd_rules_set_limits(cd_rules *rs, uint32_t match_limit, uint32_t depth_limit);
 /* Release the calling thread's match scratch (worker threads call this
  * before they exit; cd_rules_free does it for the calling thread). */
 void cd_rules_thread_done(void);

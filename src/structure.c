@@ -12,6 +12,7 @@
 
 #include "agency.h"
 #include "deadline.h"
+#include "limits.h"
 
 /* A one-cell-per-line table needs at least this many header cells in a row:
  * fewer would take ordinary short lines ("TT", "Nội dung") for a table. */
@@ -842,6 +843,23 @@ static void text_line(builder *b, const cd_line *ln) {
     }
 }
 
+/* The cells split_cells would cut a tab or pipe line into, counted without
+ * allocating (the columns and cells limits are checked before the split). */
+static size_t cell_count(const char *s, char sep) {
+    size_t n = 1;
+    for (const char *p = s; (p = strchr(p, sep)); p++)
+        n++;
+    if (sep == '|' && n > 1) { /* "| a | b |": the outer pipes close no cell */
+        const char *p = s + strspn(s, " ");
+        size_t e = strlen(s);
+        while (e && s[e - 1] == ' ')
+            e--;
+        if (*p == '|') n--;
+        if (e && s[e - 1] == '|' && s + e - 1 > p) n--;
+    }
+    return n;
+}
+
 int cd_structure(cd_document *doc, const cd_options *opt) {
     builder b = {0};
     b.doc = doc;
@@ -855,8 +873,18 @@ int cd_structure(cd_document *doc, const cd_options *opt) {
                     "rule set lacks headings/fieldkinds/fields rules");
         return CD_EXIT_RULES;
     }
-    for (size_t i = 0; i < doc->n_lines;) {
+    uint64_t max_columns = cd_limit(opt, CD_LIMIT_COLUMNS), max_cells = cd_limit(opt, CD_LIMIT_CELLS), cells = 0;
+    for (size_t i = 0, turn = 0; i < doc->n_lines; turn++) {
         const cd_line *ln = &doc->lines[i];
+        if (turn % CD_LIMIT_TIME_EVERY == 0 && cd_time_up(opt)) return cd_limit_check_time(doc, opt);
+        if (ln->flags & (CD_LINE_TABS | CD_LINE_PIPE)) {
+            size_t n = cell_count(ln->text, (ln->flags & CD_LINE_TABS) ? '\t' : '|');
+            if (n > max_columns)
+                return cd_limit_exceeded(doc, opt, ln->src, CD_LIMIT_COLUMNS, "a table row of %zu cells", n);
+            if ((cells += n) > max_cells)
+                return cd_limit_exceeded(doc, opt, ln->src, CD_LIMIT_CELLS, "%llu table cells up to this line",
+                                         (unsigned long long)cells);
+        }
         if (ln->flags & (CD_LINE_FOOTNOTE | CD_LINE_RULE)) {
             b.skipped_before = true;
             i++;

@@ -229,6 +229,11 @@ int cd_template_load(cd_template *t, const char *path, const char *schema, const
         else
             cd_diag_add(errs, CD_SEV_ERROR, "template-invalid", path, 0, "not well-formed XML");
         rc = CD_EXIT_RULES;
+    } else if (doc->intSubset || doc->extSubset) {
+        /* a template needs no DTD; one with entities (an XXE, billion laughs)
+         * is refused before the schema validator meets its references */
+        cd_diag_add(errs, CD_SEV_ERROR, "template-invalid", path, 0, "not a valid template: it has a DOCTYPE");
+        rc = CD_EXIT_RULES;
     } else if (!validate(doc, schema, &sink)) {
         rc = CD_EXIT_RULES;
     } else {

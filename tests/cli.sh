@@ -42,6 +42,30 @@ ls "$tmp" | grep -q '\.tmp\.' && { echo "FAIL temp file left behind"; fail=$((fa
 # stdin
 "$bin" extract < samples/004_ff2c98ccd76aaf96.txt > "$tmp/out"; expect stdin 0 $?
 
+# --limit NAME=VALUE (src/limits.h): unknown names and bad values are usage
+# errors; a cap lowered fails the input with "limit exceeded: NAME", exit 3
+s002=samples/002_68621dcf91b9871c.txt
+"$bin" extract --limit frobs=1 "$s002" > /dev/null 2> "$tmp/err"; expect limit-unknown 2 $?
+grep_err limit-unknown "unknown limit" "$tmp/err"
+"$bin" extract --limit lines=ten "$s002" > /dev/null 2> "$tmp/err"; expect limit-not-a-number 2 $?
+"$bin" extract --limit lines=0 "$s002" > /dev/null 2> "$tmp/err"; expect limit-zero 2 $?
+"$bin" extract --limit xml-depth=100000 "$s002" > /dev/null 2> "$tmp/err"; expect limit-over-max 2 $?
+"$bin" extract --limit "$s002" > /dev/null 2> "$tmp/err"; expect limit-no-assignment 2 $?
+"$bin" extract --limit > /dev/null 2> "$tmp/err"; expect limit-no-argument 2 $?
+"$bin" batch -o "$tmp/b" --limit frobs=1 "$s002" > /dev/null 2> "$tmp/err"; expect batch-limit-unknown 2 $?
+"$bin" extract --limit lines=10 --limit tasks=100000 "$s002" > /dev/null 2> "$tmp/err"; expect limit-lines 3 $?
+grep_err limit-lines "^chidao: $s002: limit exceeded: lines: " "$tmp/err"
+"$bin" extract --limit lines=100000 "$s002" > /dev/null 2> "$tmp/err"; expect limit-raised 0 $?
+head -c 4000 "$s002" | "$bin" extract --limit file-size=1k > /dev/null 2> "$tmp/err"; expect limit-stdin 3 $?
+grep_err limit-stdin "^chidao: -: limit exceeded: file-size: " "$tmp/err"
+"$bin" extract --limit file-size=1k "$s002" > /dev/null 2> "$tmp/err"; expect limit-file 3 $?
+grep_err limit-file "limit exceeded: file-size: the file is" "$tmp/err"
+# extract keeps a time budget when given one: 1 ms is not enough for a document
+"$bin" extract --limit time=1 "$s002" > /dev/null 2> "$tmp/err"; expect limit-time 3 $?
+grep_err limit-time "limit exceeded: time: " "$tmp/err"
+"$bin" extract --csv-formulas sometimes "$s002" > /dev/null 2> "$tmp/err"; expect csv-formulas-bad 2 $?
+"$bin" extract -f csv --csv-formulas keep "$s002" > /dev/null 2> "$tmp/err"; expect csv-formulas-keep 0 $?
+
 # a bad rule file: file, line, PCRE2 message and a caret
 mkdir "$tmp/rules"
 cp rules/*.rules "$tmp/rules/"

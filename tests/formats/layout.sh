@@ -33,8 +33,14 @@ failed() { echo "FAIL $*"; fail=$((fail + 1)); }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
 # floors: task F1 and field accuracy per set
-floor_f1() { case $1 in pandoc) echo 0.98 ;; layout) echo 0.73 ;; pdftotext) echo 0.42 ;; esac; }
-floor_acc() { case $1 in pandoc) echo 0.97 ;; layout) echo 0.78 ;; pdftotext) echo 0.98 ;; esac; }
+# The layout floors were 0.73 / 0.78 on the first fixtures, whose PDFs had
+# lost the end of 002's last column at the page edge (LibreOffice sized the
+# tables by content); make-fixtures now fits every table to the text width,
+# which keeps all the text but gives 003's indicator table and 002's task
+# table narrow wrapped columns: measured anew on those, 0.641 / 0.817, then
+# raised as the layout pass improved.
+floor_f1() { case $1 in pandoc) echo 0.98 ;; layout) echo 0.79 ;; pdftotext) echo 0.65 ;; esac; }
+floor_acc() { case $1 in pandoc) echo 0.97 ;; layout) echo 0.86 ;; pdftotext) echo 0.98 ;; esac; }
 
 mkdir -p "$tmp/ref" "$tmp/gold"
 for txt in samples/*.txt; do

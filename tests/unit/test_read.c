@@ -10,6 +10,7 @@
 /* cmocka needs the headers above first */
 #include <cmocka.h>
 
+#include "limits.h"
 #include "read.h"
 
 typedef struct tdoc {
@@ -256,13 +257,13 @@ static void test_limits(void **state) {
     cd_arena_init(&t.d.arena);
     cd_diags_init(&t.d.diags, &t.d.arena);
     t.d.bytes = (const unsigned char *)"x";
-    t.d.n_bytes = (size_t)CD_READ_MAX_BYTES + 1;
+    t.d.n_bytes = (size_t)cd_limit_table[CD_LIMIT_FILE_SIZE].value + 1;
     assert_int_equal(cd_read(&t.d, NULL), CD_EXIT_INPUT);
     const cd_diag *d = only_diag(&t, "limit-exceeded", CD_SEV_ERROR);
-    assert_non_null(strstr(d->message, "limit exceeded: "));
+    assert_non_null(strstr(d->message, "limit exceeded: file-size: "));
     close_doc(&t);
 
-    size_t n = CD_READ_MAX_LINE + 1;
+    size_t max_line = (size_t)cd_limit_table[CD_LIMIT_LINE_LENGTH].value, n = max_line + 1;
     char *big = malloc(n + 8);
     assert_non_null(big);
     memcpy(big, "ok\n", 3);
@@ -271,13 +272,13 @@ static void test_limits(void **state) {
     assert_int_equal(t.rc, CD_EXIT_INPUT);
     d = only_diag(&t, "limit-exceeded", CD_SEV_ERROR);
     assert_int_equal(d->line, 2);
-    assert_non_null(strstr(d->message, "limit exceeded: line 2"));
+    assert_non_null(strstr(d->message, "limit exceeded: line-length: line 2"));
     close_doc(&t);
 
     /* exactly the limit is fine */
-    open_n(&t, big, CD_READ_MAX_LINE + 3, false);
+    open_n(&t, big, max_line + 3, false);
     assert_int_equal(t.rc, CD_EXIT_OK);
-    assert_int_equal(t.d.lines[1].len, CD_READ_MAX_LINE);
+    assert_int_equal(t.d.lines[1].len, max_line);
     close_doc(&t);
     free(big);
 }
