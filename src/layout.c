@@ -4,28 +4,22 @@
  * characters) with their character columns: code points, not bytes, since a
  * Vietnamese letter takes two or three bytes in UTF-8 and the tools align
  * characters.  Pandoc tables say where their columns are (the "----- ----"
- * rule, the "+----+" border); the other tables are found from geometry: the
- * columns of a run of lines are the positions where words start, after a gap
- * of two spaces or more, on several lines, and that no word of the run
- * crosses.  pdftotext writes a word one or two columns right of where it
- * belongs when the word before it ran long, so a column start also takes the
- * words that begin one column after it. */
+ * rule, the "+----+" border); the other tables are found from geometry, row
+ * by row: see "space-aligned tables" below. */
 #include "layout.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf8.h>
 
 /* A table has at most this many columns; more is not a task table. */
 #define LAYOUT_MAX_COLUMNS 32
 /* Fewer columns than this is a layout of two blocks side by side (a header
  * block, a signature block), not a table: left as it is. */
 #define LAYOUT_MIN_COLUMNS 3
-/* Lines without a wide gap that may stand between two lines with one in the
- * same table: a tall cell printed alone, vertically centred cells. */
-#define LAYOUT_MAX_QUIET_LINES 60
-/* How far right of its column start pdftotext may print a word (when the
- * word before it ran long). */
-#define LAYOUT_PUSH 1
 /* Lines longer than this (in characters) are not looked at: no tool lays
  * out a table that wide, and the column counters stay small. */
 #define LAYOUT_MAX_WIDTH 4096
@@ -53,11 +47,6 @@ typedef struct layout {
     cd_arena *arena;
     line *lines;
     size_t n;
-    /* the last space-aligned table: its column starts, and the line after it,
-     * so that its continuation at the top of the next page keeps the columns */
-    int prev_anchor[LAYOUT_MAX_COLUMNS];
-    int prev_n_anchors;
-    size_t prev_end;
     size_t tables;
 } layout;
 
@@ -347,223 +336,796 @@ static size_t simple_table(layout *lay, size_t i) {
 
 /* ---------- space-aligned tables (pdftotext -layout) ---------- */
 
-typedef struct columns {
-    int start[LAYOUT_MAX_COLUMNS];
-    int n;
-} columns;
+/* pdftotext -layout prints each cell's lines at the character column its x
+ * position gives, pushed right when the text left of it on the same output
+ * line ran long, and a cell vertically centred in a tall row interleaves its
+ * lines with those of its neighbours.  The columns of one row are therefore
+ * more reliable than those of the page: a table is read row by row.
+ *
+ * A group is a run of non-blank lines of one page (pdftotext leaves a blank
+ * line between rows that have space between them).  Its block starts are
+ * the positions that no word runs across and where a word starts at the
+ * start of its line or after two spaces or more (strong); where words start
+ * after one space only, the position may still start a cell squeezed
+ * against the one before it (weak).  A group with three blocks or more is a
+ * row of a table; the groups around it that fit its columns (a heading row,
+ * a cell continued from the page before) go with it.  The columns of a table
+ * on a page are the medians of the block starts of its rows; each row's
+ * blocks are mapped onto them in order (a small alignment), an empty column
+ * taking a weak start near its position.  A group holding two row labels
+ * (no blank line between the rows) is cut between them. */
 
-/* Does a word of line l run across column start a (cover both a-1 and a)? */
-static bool crosses(const line *l, int a) {
-    for (int k = 0; k < l->nw; k++) {
-        if (l->w[k].c0 > a - 1) break;
-        if (l->w[k].c1 >= a + 1) return true;
+/* How far (in columns) a block may sit from its column's position. */
+#define LAYOUT_TOL 3
+/* The alignment cost of a block that shares the column of the block before
+ * it (a cell split by chance spaces) against its distance to a column. */
+#define LAYOUT_MERGE_COST 8
+/* Block starts looked at in one group at most: more is no table row. */
+#define LAYOUT_MAX_BLOCKS (2 * LAYOUT_MAX_COLUMNS)
+
+typedef struct group {
+    size_t first, last; /* lines */
+    int left, right;    /* columns of its text */
+    int strong[LAYOUT_MAX_BLOCKS], n_strong;
+    int weak[LAYOUT_MAX_BLOCKS], n_weak;
+    int page;
+} group;
+
+typedef struct ltable {
+    size_t g0, g1; /* groups [g0, g1) */
+    int k;         /* columns */
+    int est[LAYOUT_MAX_COLUMNS];
+    int page, left, right;
+    bool cont;      /* goes on from the table that ended the page before */
+    bool ends_page; /* nothing after it on its page */
+} ltable;
+
+typedef struct aligned {
+    group *g;
+    size_t n, cap;
+    ltable *t;
+    size_t n_t, cap_t;
+    bool *crossed;        /* scratch, LAYOUT_MAX_WIDTH + 2 */
+    unsigned char *start; /* scratch: 1 a word starts there, 2 after two spaces */
+} aligned;
+
+static bool is_tabular(const group *g) { return g->n_strong >= 3; }
+
+/* The block starts of lines [first, last] (all usable, not blank). */
+static void analyse(layout *lay, aligned *al, group *g, size_t first, size_t last) {
+    g->first = first;
+    g->last = last;
+    g->left = LAYOUT_MAX_WIDTH;
+    g->right = 0;
+    g->n_strong = g->n_weak = 0;
+    for (size_t i = first; i <= last; i++) {
+        const line *l = &lay->lines[i];
+        if (l->w[0].c0 < g->left) g->left = l->w[0].c0;
+        if (l->w[l->nw - 1].c1 > g->right) g->right = l->w[l->nw - 1].c1;
+    }
+    for (size_t i = first; i <= last; i++) {
+        const line *l = &lay->lines[i];
+        for (int k = 0; k < l->nw; k++) {
+            const word *w = &l->w[k];
+            for (int p = w->c0 + 1; p < w->c1; p++)
+                al->crossed[p] = true;
+            unsigned char kind = k == 0 || w->c0 - l->w[k - 1].c1 >= 2 ? 2 : 1;
+            if (kind > al->start[w->c0]) al->start[w->c0] = kind;
+        }
+    }
+    g->strong[g->n_strong++] = g->left;
+    bool wild = false;
+    for (int p = g->left + 1; p < g->right; p++) {
+        if (!al->start[p] || al->crossed[p]) continue;
+        if (al->start[p] == 2) {
+            if (g->n_strong < LAYOUT_MAX_BLOCKS)
+                g->strong[g->n_strong++] = p;
+            else
+                wild = true;
+        } else if (g->n_weak < LAYOUT_MAX_BLOCKS) {
+            g->weak[g->n_weak++] = p;
+        }
+    }
+    if (wild) g->n_strong = 1, g->n_weak = 0; /* more blocks than any table has: no row */
+    for (int p = g->left; p <= g->right; p++) {
+        al->crossed[p] = false;
+        al->start[p] = 0;
+    }
+}
+
+static group *new_group(aligned *al, cd_arena *a) {
+    if (al->n == al->cap) {
+        size_t cap = al->cap ? 2 * al->cap : 64;
+        al->g = cd_arena_grow(a, al->g, sizeof *al->g, al->n, cap);
+        al->cap = cap;
+    }
+    return &al->g[al->n++];
+}
+
+/* A line of prose: three words or more, one space between each. */
+static bool prose_line(const line *l) {
+    if (l->nw < 3) return false;
+    for (int k = 1; k < l->nw; k++)
+        if (l->w[k].c0 - l->w[k - 1].c1 >= 2) return false;
+    return true;
+}
+
+/* Lines [first, last] as one group, or two when the paragraph printed right
+ * above a table without a blank line between (its lines one run of words
+ * each) leaves a table below. */
+static void add_group(layout *lay, aligned *al, size_t first, size_t last, int page) {
+    size_t k = first;
+    while (k < last && prose_line(&lay->lines[k]))
+        k++;
+    group *g = new_group(al, lay->arena);
+    analyse(lay, al, g, first, last);
+    g->page = page;
+    if (k == first || is_tabular(g)) return;
+    group rest;
+    analyse(lay, al, &rest, k, last);
+    if (!is_tabular(&rest)) return;
+    analyse(lay, al, g, first, k - 1);
+    group *h = new_group(al, lay->arena);
+    *h = rest;
+    h->page = page;
+}
+
+static void find_groups(layout *lay, aligned *al) {
+    int page = 0;
+    size_t start = SIZE_MAX;
+    for (size_t i = 0; i <= lay->n; i++) {
+        bool end = i == lay->n || !usable(lay, i) || lay->lines[i].blank || lay->lines[i].page_start;
+        if (end && start != SIZE_MAX) {
+            add_group(lay, al, start, i - 1, page);
+            start = SIZE_MAX;
+        }
+        if (i == lay->n) break;
+        if (lay->lines[i].page_start) page++;
+        if (start == SIZE_MAX && usable(lay, i) && !lay->lines[i].blank) start = i;
+    }
+}
+
+/* Block starts s[0..n) onto the columns at est[0..k): in order, each block
+ * in a column of its own or in the column of the block before it, at the
+ * least total distance.  col gets each block's column. */
+static void align_blocks(cd_arena *a, const int *s, int n, const int *est, int k, int *col) {
+    int *cost = cd_arena_alloc(a, sizeof *cost * (size_t)(n * k));
+    int *from = cd_arena_alloc(a, sizeof *from * (size_t)(n * k));
+    for (int c = 0; c < k; c++)
+        cost[c] = abs(s[0] - est[c]);
+    for (int i = 1; i < n; i++) {
+        for (int c = 0; c < k; c++) {
+            int d = abs(s[i] - est[c]), best = cost[(i - 1) * k + c] + d / 2 + LAYOUT_MERGE_COST, arg = c;
+            for (int b = 0; b < c; b++)
+                if (cost[(i - 1) * k + b] + d < best) best = cost[(i - 1) * k + b] + d, arg = b;
+            cost[i * k + c] = best;
+            from[i * k + c] = arg;
+        }
+    }
+    int c = 0;
+    for (int b = 1; b < k; b++)
+        if (cost[(n - 1) * k + b] < cost[(n - 1) * k + c]) c = b;
+    for (int i = n - 1; i >= 0; i--) {
+        col[i] = c;
+        if (i) c = from[i * k + c];
+    }
+}
+
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n) (sorted in place). */
+static int median(int *v, size_t n) {
+    qsort(v, n, sizeof *v, cmp_int);
+    return v[n / 2];
+}
+
+/* The column positions of groups [g0, g1) for k columns: the medians of the
+ * block starts of the rows that fill all k, then of all rows aligned to
+ * those (a centred header counts for one row among many); prev (or NULL)
+ * when no row fills all columns.  False when there is neither. */
+static bool estimate(layout *lay, aligned *al, size_t g0, size_t g1, int k, const int *prev, int *est) {
+    size_t n = g1 - g0;
+    int *pos = cd_arena_alloc(lay->arena, sizeof *pos * (n + 1) * (size_t)k);
+    size_t *np = cd_arena_alloc(lay->arena, sizeof *np * (size_t)k);
+    /* (the first row, a header centred over its columns, only when no
+     * other row fills them all) */
+    size_t from = g0;
+    for (size_t i = g0 + 1; i < g1 && from == g0; i++)
+        if (al->g[i].n_strong == k) from = g0 + 1;
+    if (from == g0 && prev) from = g1; /* the page before says better than a header */
+    for (size_t i = from; i < g1; i++)
+        if (al->g[i].n_strong == k)
+            for (int c = 0; c < k; c++)
+                pos[(size_t)c * (n + 1) + np[c]++] = al->g[i].strong[c];
+    bool all = true;
+    for (int c = 0; c < k && all; c++)
+        all = np[c] > 0;
+    if (!all && !prev) return false;
+    for (int c = 0; c < k; c++)
+        est[c] = all ? median(pos + (size_t)c * (n + 1), np[c]) : prev[c];
+    int col[LAYOUT_MAX_BLOCKS], head[LAYOUT_MAX_COLUMNS];
+    for (int round = 0; round < 2; round++) {
+        memset(np, 0, sizeof *np * (size_t)k);
+        for (int c = 0; c < k; c++)
+            head[c] = -1;
+        for (size_t i = g0; i < g1; i++) {
+            const group *g = &al->g[i];
+            if (g->n_strong < 2) continue;
+            align_blocks(lay->arena, g->strong, g->n_strong, est, k, col);
+            for (int b = 0; b < g->n_strong; b++) {
+                bool alone = (b == 0 || col[b - 1] != col[b]) && (b + 1 == g->n_strong || col[b + 1] != col[b]);
+                if (!alone) continue;
+                if (i == g0 && g1 - g0 > 1)
+                    head[col[b]] = g->strong[b]; /* the header: only where no row says */
+                else
+                    pos[(size_t)col[b] * (n + 1) + np[col[b]]++] = g->strong[b];
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            if (np[c])
+                est[c] = median(pos + (size_t)c * (n + 1), np[c]);
+            else if (head[c] >= 0)
+                est[c] = head[c];
+            if (c && est[c] <= est[c - 1]) est[c] = est[c - 1] + 1;
+        }
+    }
+    return true;
+}
+
+/* The column (of k at est) that position p falls in. */
+static int column_at(const int *est, int k, int p) {
+    int c = 0;
+    while (c + 1 < k && 2 * p >= est[c] + est[c + 1])
+        c++;
+    return c;
+}
+
+/* Can a group that is no row of cells stand in a table with columns est?
+ * A label in the first column and a title after it (a heading row, "I  Quý
+ * I năm 2026"); or blocks (a row's end cut by the page break, a label
+ * alone) each in a column of its own and within it. */
+static bool fits(const layout *lay, const group *g, const int *est, int k) {
+    int second = g->n_strong >= 2 ? g->strong[1] : g->n_weak ? g->weak[0] : -1;
+    if (second >= 0 && column_at(est, k, g->strong[0]) == 0 && column_at(est, k, second) == 1 &&
+        (k < 3 || second < est[2] - LAYOUT_TOL))
+        return true;
+    for (int b = 0; b < g->n_strong; b++) {
+        int c = column_at(est, k, g->strong[b]);
+        if (b && c <= column_at(est, k, g->strong[b - 1])) return false;
+        if (c + 1 >= k) continue;
+        int end = b + 1 < g->n_strong ? g->strong[b + 1] : LAYOUT_MAX_WIDTH + 1, lim = est[c + 1] + 1;
+        for (size_t i = g->first; i <= g->last; i++) {
+            const line *l = &lay->lines[i];
+            for (int w = 0; w < l->nw; w++)
+                if (l->w[w].c0 >= g->strong[b] && l->w[w].c0 < end && l->w[w].c1 > lim) return false;
+        }
+    }
+    return true;
+}
+
+/* A paragraph: a line of prose from the table's left edge across the
+ * columns (at est[0..k)). */
+static bool prose_group(const layout *lay, const group *g, int left, const int *est, int k) {
+    for (size_t i = g->first; i <= g->last; i++) {
+        const line *l = &lay->lines[i];
+        if (!prose_line(l) || l->w[0].c0 > left + LAYOUT_TOL) continue;
+        /* over two column positions or more */
+        int across = 0;
+        for (int c = 1; c < k; c++)
+            across += l->w[0].c0 < est[c] && l->w[l->nw - 1].c1 > est[c];
+        if (across >= 2) return true;
     }
     return false;
 }
 
-/* A line of prose runs across two column starts or more (one may be a word
- * printed too wide for its column). */
-static bool crosses_any(const line *l, const columns *c) {
-    int n = 0;
-    for (int i = 1; i < c->n; i++)
-        n += crosses(l, c->start[i]);
-    return n >= 2 || (n == 1 && c->n <= 2);
+/* The number of columns of groups [g0, g1): the most blocks that two of
+ * its rows have, or the most any has. */
+static int choose_k(const aligned *al, size_t g0, size_t g1) {
+    int count[LAYOUT_MAX_BLOCKS + 1] = {0}, most = 0;
+    for (size_t i = g0; i < g1; i++)
+        if (is_tabular(&al->g[i])) {
+            count[al->g[i].n_strong]++;
+            if (al->g[i].n_strong > most) most = al->g[i].n_strong;
+        }
+    for (int n = most; n >= 3; n--)
+        if (count[n] >= 2) return n;
+    return most;
 }
 
-/* The column starts of lines [s, e]: positions where words start (at the
- * line start or after a wide gap) on two lines or more, a word printed one
- * column further right counted with them, and that few words cross. */
-static void find_columns(layout *lay, size_t s, size_t e, columns *out) {
-    int width = 0;
-    for (size_t i = s; i <= e; i++) {
-        const line *l = &lay->lines[i];
-        if (l->nw && l->w[l->nw - 1].c1 > width) width = l->w[l->nw - 1].c1;
+static ltable *new_ltable(aligned *al, cd_arena *a) {
+    if (al->n_t == al->cap_t) {
+        size_t cap = al->cap_t ? 2 * al->cap_t : 16;
+        al->t = cd_arena_grow(a, al->t, sizeof *al->t, al->n_t, cap);
+        al->cap_t = cap;
     }
-    int *count = cd_arena_alloc(lay->arena, sizeof *count * (size_t)(width + 2));
-    for (size_t i = s; i <= e; i++) {
+    ltable *t = &al->t[al->n_t++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+/* The tables: from a row of cells, with the groups after it on its page
+ * that are rows or fit, up to a paragraph; at the top of a page, the
+ * groups that fit the table that ended the page before. */
+static void find_aligned(layout *lay, aligned *al) {
+    size_t prev_i = SIZE_MAX;
+    for (size_t i = 0; i < al->n;) {
+        const group *g = &al->g[i];
+        const ltable *prev = prev_i == SIZE_MAX ? NULL : &al->t[prev_i];
+        bool top = i == 0 || al->g[i - 1].page != g->page;
+        bool cont = prev && top && prev->ends_page && g->page == prev->page + 1;
+        if (!is_tabular(g) && !(cont && fits(lay, g, prev->est, prev->k))) {
+            i++;
+            continue;
+        }
+        size_t j = i, last_row = i, est_upto = SIZE_MAX;
+        int left = is_tabular(g) ? g->left : prev->left, right = is_tabular(g) ? g->right : prev->right;
+        int cur_k = 0, cur_est[LAYOUT_MAX_COLUMNS];
+        while (j + 1 < al->n && al->g[j + 1].page == g->page) {
+            const group *h = &al->g[j + 1];
+            if (is_tabular(h)) {
+                if (h->left < left) left = h->left;
+                if (h->right > right) right = h->right;
+                last_row = ++j;
+                continue;
+            }
+            /* the columns of the rows so far (of the table before, for
+             * its continuation), for telling a paragraph */
+            if (est_upto != last_row) {
+                est_upto = last_row;
+                cur_k = choose_k(al, i, last_row + 1);
+                if (cur_k < 2 || cur_k > LAYOUT_MAX_COLUMNS || !estimate(lay, al, i, last_row + 1, cur_k, NULL, cur_est)) {
+                    cur_k = cont ? prev->k : 0;
+                    if (cont) memcpy(cur_est, prev->est, sizeof *cur_est * (size_t)cur_k);
+                }
+            }
+            if (prose_group(lay, h, left, cur_est, cur_k)) break;
+            j++;
+        }
+        bool ends_page = j + 1 >= al->n || al->g[j + 1].page != g->page;
+        if (!ends_page) j = last_row;
+        int cells = 0;
+        for (size_t m = i; m <= j; m++)
+            cells += al->g[m].n_strong >= 2;
+        int k = choose_k(al, i, j + 1), est[LAYOUT_MAX_COLUMNS];
+        if (!k && cont) k = prev->k;
+        if ((!cont && cells < 2) || k < LAYOUT_MIN_COLUMNS || k > LAYOUT_MAX_COLUMNS ||
+            !estimate(lay, al, i, j + 1, k, cont && prev->k == k ? prev->est : NULL, est)) {
+            i++;
+            continue;
+        }
+        ltable *t = new_ltable(al, lay->arena);
+        memcpy(t->est, est, sizeof *est * (size_t)k);
+        t->g0 = i;
+        t->g1 = j + 1;
+        t->k = k;
+        t->page = g->page;
+        t->left = left;
+        t->right = right;
+        t->cont = cont;
+        t->ends_page = ends_page;
+        prev_i = al->n_t - 1;
+        i = j + 1;
+    }
+    /* one number of columns for a table and its continuations (their
+     * header rows, centred, are left out when there are rows); each page
+     * keeps its own positions */
+    for (size_t c0 = 0; c0 < al->n_t;) {
+        size_t c1 = c0 + 1;
+        while (c1 < al->n_t && al->t[c1].cont)
+            c1++;
+        int count[LAYOUT_MAX_BLOCKS + 1] = {0}, most = 0, k = 0;
+        for (int pass = 0; pass < 2 && !most; pass++)
+            for (size_t t = c0; t < c1; t++)
+                for (size_t i = al->t[t].g0 + (pass ? 0 : 1); i < al->t[t].g1; i++)
+                    if (is_tabular(&al->g[i])) {
+                        count[al->g[i].n_strong]++;
+                        if (al->g[i].n_strong > most) most = al->g[i].n_strong;
+                    }
+        for (int n = most; n >= 3 && !k; n--)
+            if (count[n] >= 2) k = n;
+        if (!k) k = most;
+        if (k > LAYOUT_MAX_COLUMNS) k = LAYOUT_MAX_COLUMNS;
+        const int *prev_est = NULL;
+        int prev_k = 0;
+        for (size_t t = c0; t < c1; t++) {
+            ltable *tb = &al->t[t];
+            int est[LAYOUT_MAX_COLUMNS];
+            if (k >= LAYOUT_MIN_COLUMNS &&
+                estimate(lay, al, tb->g0, tb->g1, k, prev_k == k ? prev_est : NULL, est)) {
+                memcpy(tb->est, est, sizeof *est * (size_t)k);
+                tb->k = k;
+            }
+            prev_est = tb->est;
+            prev_k = tb->k;
+        }
+        c0 = c1;
+    }
+}
+
+/* ---------- the rows of a space-aligned table ---------- */
+
+/* A group's blocks and the column of each (a weak start taken for an
+ * empty column). */
+typedef struct blocks {
+    int start[LAYOUT_MAX_BLOCKS + LAYOUT_MAX_COLUMNS];
+    int col[LAYOUT_MAX_BLOCKS + LAYOUT_MAX_COLUMNS];
+    int n;
+} blocks;
+
+/* Does a word of g start at p with a capital or a digit (a cell's first)? */
+static bool cell_word_at(const layout *lay, const group *g, int p) {
+    for (size_t i = g->first; i <= g->last; i++) {
+        const line *l = &lay->lines[i];
+        for (int k = 0; k < l->nw; k++) {
+            if (l->w[k].c0 != p) continue;
+            UChar32 c;
+            int32_t o = 0;
+            U8_NEXT((const uint8_t *)l->s + l->w[k].b0, o, (int32_t)(l->w[k].b1 - l->w[k].b0), c);
+            if (u_isupper(c) || u_isdigit(c)) return true;
+        }
+    }
+    return false;
+}
+
+static void group_blocks(layout *lay, const group *g, const ltable *t, blocks *b) {
+    b->n = g->n_strong;
+    memcpy(b->start, g->strong, sizeof *g->strong * (size_t)g->n_strong);
+    align_blocks(lay->arena, b->start, b->n, t->est, t->k, b->col);
+    /* an empty column whose position falls on a weak start inside a block of
+     * a column before it: a cell squeezed against its neighbour (only the
+     * label's neighbour when the row has two blocks: a title runs on) */
+    for (int c = 1; c < t->k; c++) {
+        bool used = false;
+        for (int i = 0; i < b->n && !used; i++)
+            used = b->col[i] == c;
+        if (used || (g->n_strong < 3 && c != 1)) continue;
+        int best = -1;
+        for (int w = 0; w < g->n_weak; w++) {
+            int p = g->weak[w];
+            if (abs(p - t->est[c]) > LAYOUT_TOL) continue;
+            if (best < 0) {
+                best = p;
+                continue;
+            }
+            bool cp = cell_word_at(lay, g, p), cb = cell_word_at(lay, g, best);
+            if (cp > cb || (cp == cb && abs(p - t->est[c]) < abs(best - t->est[c]))) best = p;
+        }
+        if (best < 0) continue;
+        int i = 0;
+        while (i + 1 < b->n && b->start[i + 1] < best)
+            i++;
+        if (b->col[i] >= c || (i + 1 < b->n && b->col[i + 1] <= c)) continue;
+        memmove(b->start + i + 2, b->start + i + 1, sizeof *b->start * (size_t)(b->n - i - 1));
+        memmove(b->col + i + 2, b->col + i + 1, sizeof *b->col * (size_t)(b->n - i - 1));
+        b->start[i + 1] = best;
+        b->col[i + 1] = c;
+        b->n++;
+    }
+}
+
+/* The column of a word starting at c0. */
+static int block_col(const blocks *b, int c0) {
+    int i = 0;
+    while (i + 1 < b->n && b->start[i + 1] <= c0)
+        i++;
+    return b->col[i];
+}
+
+/* The first and the last code point of s[0..n). */
+static UChar32 first_cp(const char *s, size_t n) {
+    UChar32 c = 0;
+    int32_t o = 0;
+    if (n) U8_NEXT((const uint8_t *)s, o, (int32_t)n, c);
+    return c;
+}
+
+static UChar32 last_cp(const char *s, size_t n) {
+    UChar32 c = 0;
+    int32_t o = (int32_t)n;
+    if (n) U8_PREV((const uint8_t *)s, 0, o, c);
+    return c;
+}
+
+/* Letters with no vowel among them ("g", "ng"): the end of a syllable. */
+static bool consonants_only(const char *s, size_t n) {
+    UErrorCode err = U_ZERO_ERROR;
+    const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+    if (U_FAILURE(err)) return false;
+    for (int32_t o = 0; o < (int32_t)n;) {
+        UChar32 c;
+        U8_NEXT((const uint8_t *)s, o, (int32_t)n, c);
+        if (c < 0 || !u_isalpha(c)) return false;
+        UChar d[8];
+        int32_t k = unorm2_getDecomposition(nfd, c, d, 8, &err);
+        UChar32 base = k > 0 ? d[0] : c;
+        if (U_FAILURE(err)) return false;
+        if (base < 128 && strchr("aeiouyAEIOUY", (int)base)) return false;
+    }
+    return true;
+}
+
+/* Does a cell's line ending in word s (full: the line reached the right of
+ * the cell's text) go on without a space with the next line's first word t?
+ * As pdf.c's glue_after, for character columns: a hyphen or a slash ends
+ * the line; punctuation starts the next; a lone consonant is the rest of a
+ * syllable; a document code was cut after a capital ("02-CTr/BCĐT" / "W");
+ * and on a full line, a cut between digits, capitals, or a capital after a
+ * slash ("trình/B" / "áo"). */
+static bool joins(const char *s, size_t n, bool full, const char *t, size_t m) {
+    if (!n || !m) return false;
+    if (n >= 2 && (s[n - 1] == '-' || s[n - 1] == '/') && s[n - 2] != ' ') return true;
+    if (strchr(",.;:)!?", t[0])) return true;
+    UChar32 last = last_cp(s, n), first = first_cp(t, m);
+    size_t letters = 0;
+    for (size_t i = 0; i < m; i++)
+        letters += ((unsigned char)t[i] & 0xC0) != 0x80;
+    if (u_islower(last) && u_islower(first) && letters <= 2 && consonants_only(t, m)) return true;
+    if (memchr(s, '/', n) && u_isupper(last) && u_isupper(first) && letters <= 4) {
+        bool lower = false;
+        for (int32_t o = 0; o < (int32_t)m && !lower;) {
+            UChar32 c;
+            U8_NEXT((const uint8_t *)t, o, (int32_t)m, c);
+            lower = u_islower(c);
+        }
+        if (!lower) return true;
+    }
+    if (!full) return false;
+    bool one_letter = u_isalpha(first) && u_isalpha(last) && (letters == 1 || consonants_only(t, m)) &&
+                      !(letters == 1 && u_isupper(first) && !u_isupper(last));
+    bool digits = u_isdigit(last) && u_isdigit(first);
+    bool code = false;
+    for (size_t i = 0; i < n && !code; i++)
+        code = strchr("/-0123456789", s[i]) != NULL;
+    code &= u_isupper(last) && (u_isupper(first) || u_isdigit(first));
+    /* the start of the last code point: a capital alone after a non-letter */
+    int32_t o = (int32_t)n;
+    UChar32 c;
+    U8_PREV((const uint8_t *)s, 0, o, c);
+    bool lone_capital = u_isupper(last) && u_islower(first) && (o == 0 || !u_isalpha(last_cp(s, (size_t)o)));
+    return one_letter || digits || code || lone_capital;
+}
+
+/* The cells of lines [from, to] of group g into r (only column only, or all
+ * when only < 0).  A cell's lines are joined with a space, or without one
+ * where a word was cut (joins). */
+static void group_cells(const layout *lay, const group *g, const blocks *b, int k, size_t from, size_t to, int only,
+                        row *r) {
+    int cap[LAYOUT_MAX_COLUMNS];
+    for (int c = 0; c < k; c++)
+        cap[c] = -1;
+    for (size_t i = g->first; i <= g->last; i++) {
+        const line *l = &lay->lines[i];
+        for (int w = 0; w < l->nw; w++) {
+            int c = block_col(b, l->w[w].c0);
+            if (l->w[w].c1 > cap[c]) cap[c] = l->w[w].c1;
+        }
+    }
+    /* the last word written to each cell, and the end of its line's text */
+    const word *prev[LAYOUT_MAX_COLUMNS] = {0};
+    const line *prev_line[LAYOUT_MAX_COLUMNS] = {0};
+    int prev_end[LAYOUT_MAX_COLUMNS] = {0};
+    for (size_t i = from; i <= to; i++) {
+        const line *l = &lay->lines[i];
+        for (int w = 0; w < l->nw; w++) {
+            const word *x = &l->w[w];
+            int c = block_col(b, x->c0);
+            if (only >= 0 && c != only) continue;
+            const char *s = l->s + x->b0;
+            size_t len = x->b1 - x->b0;
+            if (prev[c] && prev_line[c] != l) {
+                const word *p = prev[c];
+                if (joins(prev_line[c]->s + p->b0, p->b1 - p->b0, prev_end[c] >= cap[c] - 1, s, len)) {
+                    cd_buf_add(&r->cells[c], s, len);
+                    prev[c] = x;
+                    prev_line[c] = l;
+                    prev_end[c] = x->c1;
+                    continue;
+                }
+            }
+            cell_add(r, c, s, len);
+            prev[c] = x;
+            prev_line[c] = l;
+            prev_end[c] = x->c1;
+        }
+    }
+}
+
+/* Lines (relative to g->first) that hold a word of the first column, as
+ * runs [run[2i], run[2i + 1]]; returns the number of runs (at most max). */
+static int label_runs(const layout *lay, const group *g, const blocks *b, int *run, int max) {
+    if (b->n < 2 || b->col[0] != 0) return 0;
+    int n = 0;
+    for (size_t i = g->first; i <= g->last; i++) {
+        const line *l = &lay->lines[i];
+        bool label = false;
+        for (int w = 0; w < l->nw && !label; w++)
+            label = block_col(b, l->w[w].c0) == 0;
+        if (!label) continue;
+        int at = (int)(i - g->first);
+        if (n && run[2 * n - 1] == at - 1) {
+            run[2 * n - 1] = at;
+        } else if (n < max) {
+            run[2 * n] = run[2 * n + 1] = at;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Has line i a word in column c? */
+static bool line_has(const layout *lay, const blocks *b, size_t i, int c) {
+    const line *l = &lay->lines[i];
+    for (int w = 0; w < l->nw; w++)
+        if (block_col(b, l->w[w].c0) == c) return true;
+    return false;
+}
+
+/* Where a group with several row labels in its first column (rows with no
+ * blank line between them) parts into rows: cut[i] is the last line of row
+ * i (relative to g->first).  Labels at the top of their rows: a row ends
+ * before the next label; labels centred in their rows, as the other cells
+ * are: a row ends as far below its label as it starts above it.  A cut
+ * where more than one column has text on both sides is none.  Returns the
+ * number of cuts. */
+static int row_cuts(const layout *lay, const group *g, const blocks *b, int k, int *cut, int max) {
+    int run[2 * 64];
+    int n = label_runs(lay, g, b, run, 64), n_cut = 0, start = 0;
+    for (int r = 0; r + 1 < n && n_cut < max; r++) {
+        int l1 = run[2 * r], l2 = run[2 * (r + 1)], at;
+        if (run[0] == 0) {
+            at = l2 - 1;
+        } else {
+            at = 2 * l1 - start;
+            if (at > l2 - 1) at = l2 - 1;
+            if (at < run[2 * r + 1]) at = run[2 * r + 1];
+        }
+        int busy = 0;
+        for (int c = 0; c < k; c++)
+            busy += line_has(lay, b, g->first + (size_t)at, c) && line_has(lay, b, g->first + (size_t)at + 1, c);
+        if (busy > 1) continue;
+        cut[n_cut++] = at;
+        start = at + 1;
+    }
+    return n_cut;
+}
+
+/* The words of group g, sorted: a header row repeated on the next page has
+ * the same ones. */
+typedef struct wref {
+    const char *s;
+    size_t n;
+} wref;
+
+static int cmp_wref(const void *a, const void *b) {
+    const wref *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->s, y->s, n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static wref *group_words(const layout *lay, const group *g, size_t *n_out) {
+    size_t n = 0;
+    for (size_t i = g->first; i <= g->last; i++)
+        n += (size_t)lay->lines[i].nw;
+    wref *w = cd_arena_alloc(lay->arena, sizeof *w * (n + 1));
+    n = 0;
+    for (size_t i = g->first; i <= g->last; i++) {
         const line *l = &lay->lines[i];
         for (int k = 0; k < l->nw; k++)
-            if (k == 0 || l->w[k].c0 - l->w[k - 1].c1 >= 2) count[l->w[k].c0]++;
+            w[n++] = (wref){l->s + l->w[k].b0, l->w[k].b1 - l->w[k].b0};
     }
-    out->n = 0;
-    for (int p = 0; p <= width && out->n < LAYOUT_MAX_COLUMNS; p++) {
-        if (!count[p]) continue;
-        int support = 0, q = p;
-        for (; q <= width && q <= p + LAYOUT_PUSH; q++)
-            support += count[q];
-        if (support >= 2) {
-            int crossed = 0;
-            for (size_t i = s; i <= e; i++)
-                crossed += crosses(&lay->lines[i], p);
-            /* a column start that many lines cross is a centred heading
-             * word or chance, not a column */
-            if (out->n == 0 || crossed * 3 < support) out->start[out->n++] = p;
-        }
-        p = q - 1;
-    }
+    qsort(w, n, sizeof *w, cmp_wref);
+    *n_out = n;
+    return w;
 }
 
-/* The column a word starting at c0 belongs to. */
-static int column_of(const columns *c, int c0) {
-    int col = 0;
-    while (col + 1 < c->n && c->start[col + 1] <= c0)
-        col++;
-    return col;
-}
-
-/* A table continued at the top of a page: its columns mapped onto those of
- * the table the previous page ended with (pdftotext may shift them by a
- * column or two between pages).  map[i]: the column of the previous table;
- * false when they do not match. */
-static bool continued_columns(const layout *lay, const columns *c, int *map) {
-    if (!lay->prev_n_anchors) return false;
-    int last = -1;
-    for (int i = 0; i < c->n; i++) {
-        int best = -1, best_d = 4;
-        for (int k = 0; k < lay->prev_n_anchors; k++) {
-            int d = c->start[i] - lay->prev_anchor[k];
-            if (d < 0) d = -d;
-            if (d < best_d) best = k, best_d = d;
-        }
-        if (best < 0 || best < last) return false;
-        map[i] = last = best;
-    }
+static bool same_words(const wref *a, size_t na, const wref *b, size_t nb) {
+    if (na != nb) return false;
+    for (size_t i = 0; i < na; i++)
+        if (cmp_wref(&a[i], &b[i])) return false;
     return true;
 }
 
-/* Lines before i on its page hold nothing: the table opens the page. */
-static bool opens_page(const layout *lay, size_t i) {
-    for (size_t k = i + 1; k-- > 0;) {
-        if (!lay->lines[k].blank && k != i) return false;
-        if (lay->lines[k].page_start || k == 0) return k != 0;
-    }
-    return false;
-}
+typedef struct trow {
+    size_t first, last;
+    row r;
+} trow;
 
-/* Does line s open a page right after a table that ended the page before? */
-static bool continues_table(const layout *lay, size_t s) {
-    if (!lay->prev_n_anchors || !opens_page(lay, s) || lay->prev_end >= s) return false;
-    for (size_t k = lay->prev_end + 1; k < s; k++)
-        if (!lay->lines[k].blank) return false;
+/* The cut of the rows in group g (cuts[0..n_cut)), cell columns that run
+ * across all of them: a cell spanning those rows (rowspan), which each of
+ * them gets whole. */
+static bool spans_cuts(const layout *lay, const group *g, const blocks *b, const int *cut, int n_cut, int c) {
+    if (!n_cut) return false;
+    for (int i = 0; i < n_cut; i++)
+        if (!line_has(lay, b, g->first + (size_t)cut[i], c) || !line_has(lay, b, g->first + (size_t)cut[i] + 1, c))
+            return false;
     return true;
 }
 
-static bool page_between(const layout *lay, size_t a, size_t b) {
-    for (size_t k = a; k <= b && k < lay->n; k++)
-        if (lay->lines[k].page_start) return true;
-    return false;
-}
-
-/* Writes the rows of the table on lines [s, e] (groups of lines separated
- * by blank lines), without the groups at either end that fill one column
- * only (a caption, a line of prose after the table). */
-static void put_table(layout *lay, size_t s, size_t e, const columns *c) {
-    int map[LAYOUT_MAX_COLUMNS], n_out = c->n;
-    bool cont = opens_page(lay, s) && page_between(lay, lay->prev_end, s) && continued_columns(lay, c, map);
-    if (cont) {
-        n_out = lay->prev_n_anchors;
-    } else {
-        for (int i = 0; i < c->n; i++)
-            map[i] = i;
-    }
-    typedef struct group {
-        size_t first, last;
-        row r;
-    } group;
-    size_t cap = e - s + 1, n = 0;
-    group *g = cd_arena_alloc(lay->arena, sizeof *g * cap);
-    for (size_t i = s; i <= e; i++) {
-        if (lay->lines[i].blank) continue;
-        size_t j = i;
-        while (j + 1 <= e && !lay->lines[j + 1].blank)
-            j++;
-        group *cur = &g[n++];
-        cur->first = i;
-        cur->last = j;
-        row_init(lay, &cur->r, n_out);
-        for (size_t k = i; k <= j; k++) {
-            const line *l = &lay->lines[k];
-            for (int w = 0; w < l->nw; w++)
-                cell_add(&cur->r, map[column_of(c, l->w[w].c0)], l->s + l->w[w].b0, l->w[w].b1 - l->w[w].b0);
+/* Writes table t: each group a row (or the rows its labels part it into),
+ * without the rows at either end that fill one cell only (a caption, a line
+ * after the table), unless the table goes on from the page before or to
+ * the next.  The header row of the first table of a chain is kept for the
+ * header rows repeated on the next pages. */
+static void put_aligned(layout *lay, aligned *al, const ltable *t, row *header, wref **header_words,
+                        size_t *n_header_words) {
+    size_t cap = 0;
+    for (size_t gi = t->g0; gi < t->g1; gi++)
+        cap += al->g[gi].last - al->g[gi].first + 1;
+    trow *rows = cd_arena_alloc(lay->arena, sizeof *rows * (cap + 1));
+    size_t n = 0;
+    for (size_t gi = t->g0; gi < t->g1; gi++) {
+        const group *g = &al->g[gi];
+        blocks b;
+        group_blocks(lay, g, t, &b);
+        if (gi == t->g0) {
+            size_t nw;
+            wref *w = group_words(lay, g, &nw);
+            if (!t->cont) {
+                row_init(lay, header, t->k);
+                group_cells(lay, g, &b, t->k, g->first, g->last, -1, header);
+                *header_words = w;
+                *n_header_words = nw;
+            }
+            if (!t->cont || (header->n == t->k && same_words(w, nw, *header_words, *n_header_words))) {
+                rows[n].first = g->first;
+                rows[n].last = g->last;
+                row_init(lay, &rows[n].r, t->k);
+                for (int c = 0; c < t->k; c++)
+                    cell_add(&rows[n].r, c, header->cells[c].data, header->cells[c].len);
+                n++;
+                continue;
+            }
         }
-        i = j;
+        int cut[64];
+        int n_cut = row_cuts(lay, g, &b, t->k, cut, 64);
+        size_t from = g->first;
+        for (int i = 0; i <= n_cut; i++) {
+            size_t to = i < n_cut ? g->first + (size_t)cut[i] : g->last;
+            trow *tr = &rows[n++];
+            tr->first = from;
+            tr->last = to;
+            row_init(lay, &tr->r, t->k);
+            for (int c = 0; c < t->k; c++) {
+                if (spans_cuts(lay, g, &b, cut, n_cut, c))
+                    group_cells(lay, g, &b, t->k, g->first, g->last, c, &tr->r);
+                else
+                    group_cells(lay, g, &b, t->k, from, to, c, &tr->r);
+            }
+            from = to + 1;
+        }
     }
-    size_t a = 0, b = n;
-    while (a < b && filled_cells(&g[a].r) < 2)
-        a++;
-    while (b > a && filled_cells(&g[b - 1].r) < 2)
-        b--;
-    if (b - a < 2 && !cont) return;
-    for (size_t k = a; k < b; k++)
-        put_row(lay, &g[k].r, g[k].first, g[k].last);
-    /* blank lines between the rows belong to the table */
-    for (size_t i = g[a].first; i <= g[b - 1].last; i++)
+    size_t a = 0, e = n;
+    if (!t->cont)
+        while (a < e && filled_cells(&rows[a].r) < 2)
+            a++;
+    if (!t->ends_page)
+        while (e > a && filled_cells(&rows[e - 1].r) < 2)
+            e--;
+    if (a == e) return;
+    for (size_t r = a; r < e; r++)
+        put_row(lay, &rows[r].r, rows[r].first, rows[r].last);
+    /* the blank lines between the rows belong to the table */
+    for (size_t i = rows[a].first; i <= rows[e - 1].last; i++)
         lay->lines[i].done = true;
-    if (!cont) {
-        lay->prev_n_anchors = c->n;
-        memcpy(lay->prev_anchor, c->start, sizeof *c->start * (size_t)c->n);
-    }
-    lay->prev_end = g[b - 1].last;
     lay->tables++;
 }
 
-static size_t count_wide(const layout *lay, size_t s, size_t e) {
-    size_t k = 0;
-    for (size_t i = s; i <= e; i++)
-        k += lay->lines[i].wide;
-    return k;
-}
-
-/* Lines [s, e]: find their columns; lines that cross them are prose and
- * cut the run into parts, each looked at again (depth: how many times). */
-static void aligned_run(layout *lay, size_t s, size_t e, int depth) {
-    columns c;
-    if (count_wide(lay, s, e) >= 2) find_columns(lay, s, e, &c);
-    if (count_wide(lay, s, e) < 2 || c.n < LAYOUT_MIN_COLUMNS) {
-        /* too little to find columns: the end of a table cut by the page
-         * break takes the columns of the page before */
-        if (!continues_table(lay, s)) return;
-        c.n = lay->prev_n_anchors;
-        memcpy(c.start, lay->prev_anchor, sizeof *c.start * (size_t)c.n);
-    }
-    bool cut = false;
-    for (size_t i = s; i <= e && !cut; i++)
-        cut = crosses_any(&lay->lines[i], &c);
-    if (cut) {
-        if (depth == 0) return;
-        size_t part = s;
-        for (size_t i = s; i <= e; i++) {
-            if (!crosses_any(&lay->lines[i], &c)) continue;
-            if (i > part) aligned_run(lay, part, i - 1, depth - 1);
-            part = i + 1;
-        }
-        if (part <= e) aligned_run(lay, part, e, depth - 1);
-        return;
-    }
-    /* the lines just above and below that belong to the first and last
-     * row: not blank, not crossing a column */
-    while (s > 0 && usable(lay, s - 1) && !lay->lines[s - 1].blank && !lay->lines[s].page_start &&
-           !crosses_any(&lay->lines[s - 1], &c))
-        s--;
-    while (e + 1 < lay->n && usable(lay, e + 1) && !lay->lines[e + 1].blank && !lay->lines[e + 1].page_start &&
-           !crosses_any(&lay->lines[e + 1], &c))
-        e++;
-    put_table(lay, s, e, &c);
-}
-
 static void aligned_tables(layout *lay) {
-    for (size_t i = 0; i < lay->n; i++) {
-        if (!lay->lines[i].wide || !usable(lay, i)) continue;
-        /* a run: lines with a wide gap, at most LAYOUT_MAX_QUIET_LINES lines
-         * without one between them, on one page */
-        size_t e = i;
-        for (size_t j = i + 1; j < lay->n && j - e <= LAYOUT_MAX_QUIET_LINES; j++) {
-            if (!usable(lay, j) || lay->lines[j].page_start) break;
-            if (lay->lines[j].wide) e = j;
-        }
-        aligned_run(lay, i, e, 2);
-        i = e;
-    }
+    aligned al = {0};
+    al.crossed = cd_arena_alloc(lay->arena, sizeof *al.crossed * (LAYOUT_MAX_WIDTH + 2));
+    al.start = cd_arena_alloc(lay->arena, sizeof *al.start * (LAYOUT_MAX_WIDTH + 2));
+    find_groups(lay, &al);
+    find_aligned(lay, &al);
+    row header;
+    row_init(lay, &header, 0);
+    wref *header_words = NULL;
+    size_t n_header_words = 0;
+    for (size_t t = 0; t < al.n_t; t++)
+        put_aligned(lay, &al, &al.t[t], &header, &header_words, &n_header_words);
 }
 
 /* ---------- entry points ---------- */

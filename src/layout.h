@@ -2,8 +2,12 @@
  * chidao's text form (decode.h): one line per row, cells separated by tabs.
  *
  * Three layouts are recognised:
- *   - `pdftotext -layout`: columns aligned with spaces, a cell wrapped over
- *     several lines, rows separated by blank lines, form feeds between pages;
+ *   - `pdftotext -layout`: columns aligned with spaces (each row's on its
+ *     own: the tool pushes a cell right when the text left of it ran long),
+ *     a cell wrapped over several lines, vertically centred cells whose
+ *     lines interleave with their neighbours', rows separated by blank
+ *     lines or, where there is none, by their labels in the first column,
+ *     form feeds between pages;
  *   - `pandoc -t plain` simple and multiline tables: a "----- ------" rule
  *     under the header gives the columns;
  *   - `pandoc -t plain` grid tables: "+----+----+" borders, "|" separators.

@@ -12,14 +12,19 @@
  *      "[^N]: text";
  *   3. tables: a run of lines whose words leave the same vertical gutters
  *      free on every line; the gutters are the column boundaries; bands free
- *      of text across the table separate the rows (a band holding two row
- *      labels is cut where all columns but a row-spanning one have a gap); a
- *      row over several columns ("II." and its title) keeps its text in the
- *      column it starts in; a cell's lines are joined, and a word a narrow
- *      column broke is joined back; a table continued on the next page keeps
- *      its columns, its repeated header row is dropped, and a token the page
- *      break cut is joined back.  Two blocks side by side (a header block, a
- *      signature block) are written one after the other;
+ *      of text across the table separate the rows, so that cells centred
+ *      vertically (the row label in the middle of its row) stay in their
+ *      row (a band holding two row labels is cut where all columns but a
+ *      row-spanning one have a gap, and each of the two rows gets the
+ *      spanning cell); a row over several columns ("II." and its title)
+ *      keeps its text in the column it starts in; a cell's lines are joined,
+ *      and a word a narrow column broke is joined back; a header cell
+ *      centred over a column of left-aligned cells is merged with them; a
+ *      table continued on the next page keeps its columns (also a page with
+ *      only the end of a cell under the repeated header), its repeated
+ *      header row is dropped, and a token the page break cut is joined
+ *      back.  Two blocks side by side (a header block, a signature block)
+ *      are written one after the other;
  *   4. the other lines make paragraphs: a line is wrapped (and goes on with
  *      the next) when the first word of the next line would not have fitted
  *      at its end; a gap wider than the usual line spacing ends a paragraph;
@@ -804,9 +809,10 @@ static bool after_span(const pdf *P, const grower *gr, const bool *span, size_t 
 /* A list with hanging indents ("a)", "1.", "•" then the text) leaves a
  * gutter after its labels: not a table when all the left side holds is
  * labels. */
-static bool labels_only(const pdf *P, size_t first, size_t last, float bound) {
+static bool labels_only(const pdf *P, size_t first, size_t last, float bound, const bool *span, size_t seed) {
     for (size_t i = first; i <= last; i++) {
         const pline *l = &P->lines[i];
+        if (i >= seed && span[i - seed]) continue; /* a paragraph between two lists */
         int left = 0;
         for (int k = 0; k < l->nw; k++)
             if (l->w[k].x1 <= bound) left++;
@@ -846,11 +852,6 @@ static size_t grow_table(pdf *P, size_t page_start, size_t seed, size_t end) {
     bool on_trial = false;
     for (size_t j = seed + 1; j < end && is_text(P, j); j++) {
         int fit = narrow(&gr, &P->lines[j], min, false);
-        if (getenv("CHIDAO_PDF_DEBUG")) { /* DEBUG-TEMP */
-            fprintf(stderr, "grow seed %zu line %zu fit %d kills %d spans %d:", seed, j, fit, kills(&gr, &P->lines[j], min), spans(&gr, &P->lines[j], min));
-            for (int q = 0; q < gr.n; q++) fprintf(stderr, " [%.1f,%.1f]%d", gr.g[q].a, gr.g[q].b, gr.g[q].support);
-            fprintf(stderr, "\n");
-        }
         /* the title of a row spanning columns goes on below its label
          * (centred in the row, the label sits between the title's lines) */
         if (fit != FITS && spans(&gr, &P->lines[j], min) && after_span(P, &gr, span, seed, j)) {
@@ -953,7 +954,7 @@ static size_t grow_table(pdf *P, size_t page_start, size_t seed, size_t end) {
     for (int i = 0; i < n_keep; i++)
         t->bound[i] = (keep[i].a + keep[i].b) / 2;
     t->layout = t->n_cols == 2;
-    if (t->layout && labels_only(P, first, last, t->bound[0])) return seed;
+    if (t->layout && labels_only(P, first, last, t->bound[0], span, seed)) return seed;
     t->continued = false;
     for (size_t i = first; i <= last; i++) {
         P->lines[i].kind = LINE_TABLE;
@@ -1126,12 +1127,6 @@ static void find_tables(pdf *P) {
         }
         continue_table(P, p, a, b, k);
     }
-    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
-        for (size_t t = 0; t < P->n_tables; t++) {
-            fprintf(stderr, "pre %zu: lines %zu-%zu cols %d%s:", t, P->tables[t].first, P->tables[t].last, P->tables[t].n_cols, P->tables[t].layout ? " layout" : "");
-            for (int c = 0; c + 1 < P->tables[t].n_cols; c++) fprintf(stderr, " %.1f", P->tables[t].bound[c]);
-            fprintf(stderr, "\n");
-        }
     join_continued(P);
 }
 
@@ -1794,22 +1789,7 @@ int cd_pdf_to_text(cd_document *doc, const cd_options *opt, cd_buf *out) {
     trim_tables(&P);
     P.right_edge = right_edge(&P);
     P.line_gap = line_gap(&P);
-    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
-        for (size_t i = 0; i < P.n_lines; i++) {
-            const pline *l = &P.lines[i];
-            fprintf(stderr, "%3zu p%d k%d t%2d%s y%6.1f-%6.1f x%6.1f-%6.1f |", i, l->page, l->kind,
-                    l->kind == LINE_TABLE ? l->table : -1, l->spanning ? "S" : " ", l->y0, l->y1, l->x0, l->x1);
-            for (int k = 0; k < l->nw; k++) fprintf(stderr, " %s@%.0f", l->w[k].text, l->w[k].x0);
-            fprintf(stderr, "\n");
-        }
-    if (getenv("CHIDAO_PDF_DEBUG")) /* DEBUG-TEMP */
-        for (size_t t = 0; t < P.n_tables; t++) {
-            fprintf(stderr, "table %zu: lines %zu-%zu cols %d%s%s:", t, P.tables[t].first, P.tables[t].last, P.tables[t].n_cols, P.tables[t].continued ? " cont" : "", P.tables[t].layout ? " layout" : "");
-            for (int c = 0; c + 1 < P.tables[t].n_cols; c++) fprintf(stderr, " %.1f", P.tables[t].bound[c]);
-            fprintf(stderr, "\n");
-        }
     write_text(&P);
-    if (getenv("CHIDAO_PDF_TEXT")) fwrite(out->data, 1, out->len, stderr); /* DEBUG-TEMP */
     doc->line_pages = P.out_pages;
     doc->n_line_pages = P.n_out;
     return CD_EXIT_OK;
