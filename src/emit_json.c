@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,20 +67,41 @@ static int jansson_sink(const char *buf, size_t n, void *data) {
     return 0;
 }
 
+/* Does s[0..n) hold a byte JSON must escape (a control character, '"' or
+ * '\\')?  Eight bytes at a time (the classic has-less/has-zero byte tricks):
+ * the emitter copies several times the input's size, and a byte loop was
+ * its largest cost. */
+static bool needs_escape(const char *s, size_t n) {
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        if (((x - ones * 0x20) | (quote - ones) | (backslash - ones)) & ~x & highs) {
+            /* a byte >= 0x80 can set the high bit of the differences
+             * without being special (~x clears it: only ASCII bytes count) */
+            for (size_t k = i; k < i + 8; k++) {
+                unsigned char c = (unsigned char)s[k];
+                if (c < 0x20 || c == '"' || c == '\\') return true;
+            }
+        }
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\') return true;
+    }
+    return false;
+}
+
 static void string(jw *w, const char *s) {
     size_t n = strlen(s);
-    /* copy while checking: one pass over the text in the common case */
-    reserve(w, n + 2);
-    if (w->failed) return;
-    char *out = w->data + w->len;
-    out[0] = '"';
-    unsigned special = 0; /* no early exit: the loop vectorises */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        special |= (c < 0x20) | (c == '"') | (c == '\\');
-        out[i + 1] = (char)c;
-    }
-    if (!special) {
+    if (!needs_escape(s, n)) {
+        reserve(w, n + 2);
+        if (w->failed) return;
+        char *out = w->data + w->len;
+        out[0] = '"';
+        memcpy(out + 1, s, n);
         out[n + 1] = '"';
         w->len += n + 2;
         return;

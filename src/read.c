@@ -95,6 +95,18 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, uint64_t 
             i = j;
             continue;
         }
+        /* the two- and three-byte letters of Vietnamese (à ơ đ, ạ ế ữ), whose
+         * bytes need no check beyond being continuation bytes */
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            col++;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            col++;
+            continue;
+        }
         if (c == 0 && sc->nul_off == SIZE_MAX) {
             sc->nul_off = i;
             sc->nul_line = line;
