@@ -57,6 +57,7 @@ typedef struct cd_line {
     size_t len;
     int src;    /* 1-based line in the source file */
     int indent; /* leading spaces in the source (tabs count 4) */
+    int hang;   /* column of the text after a leading bullet ("-   text": 4); indent without one */
     unsigned flags;
     /* footnote number of a footnote body, 0 otherwise */
     int footnote;

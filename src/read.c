@@ -175,6 +175,23 @@ static void sha256_hex(const unsigned char *s, size_t n, char out[65]) {
     out[64] = 0;
 }
 
+/* Columns taken by a leading list bullet and the spaces after it ("-   ",
+ * "• "), 0 when the line does not start with one.  Where a list item's
+ * wrapped lines start (pandoc and Markdown indent them to its text). */
+static int bullet_width(const char *p) {
+    int w;
+    if (*p == '-' || *p == '+' || *p == '*')
+        p += 1;
+    else if (!strncmp(p, "\u2022", 3) || !strncmp(p, "\u2013", 3))
+        p += 3;
+    else
+        return 0;
+    if (*p != ' ' && *p != '\t') return 0;
+    for (w = 1; *p == ' ' || *p == '\t'; p++)
+        w += *p == '\t' ? 4 : 1;
+    return w;
+}
+
 int cd_read(cd_document *doc, const cd_options *opt) {
     if (!doc->diags.arena) cd_diags_init(&doc->diags, &doc->arena);
     if (!doc->encoding) doc->encoding = "UTF-8";
@@ -242,9 +259,11 @@ int cd_read(cd_document *doc, const cd_options *opt) {
         ln->len = e - i;
         ln->src = (int)(k + 1);
         int indent = 0;
-        for (size_t j = i; j < e && (text[j] == ' ' || text[j] == '\t'); j++)
+        size_t j = i;
+        for (; j < e && (text[j] == ' ' || text[j] == '\t'); j++)
             indent += text[j] == '\t' ? 4 : 1;
         ln->indent = indent;
+        ln->hang = indent + bullet_width(text + j); /* reads up to the line's end: a newline or the final NUL */
         k++;
         if (e < len) {
             bool crlf = text[e] == '\r' && e + 1 < len && text[e + 1] == '\n';

@@ -36,6 +36,7 @@ typedef struct builder {
     cd_buf para;
     bool para_lower;           /* para has a lowercase letter (cd_text_all_caps, */
     int para_upper;            /* kept as the text grows): and its capitals */
+    int hang_col;              /* where the text of the bulleted line that began the last block starts, or 0 */
 } builder;
 
 /* A paragraph stops taking continuation lines at this length: no real
@@ -749,11 +750,24 @@ static bool continues(builder *b, const cd_line *ln) {
     if (!prev || prev->kind == CD_BLOCK_ROW || (prev->kind == CD_BLOCK_HEADING && prev->table)) return false;
     const char *pt = prev->text;
     size_t pl = block_text_len(b, prev);
-    if (!pl || pl > CD_PARA_MAX_BYTES || ends_terminal(pt, pl)) return false;
-    if (block_all_caps(b, prev, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
-    if (prev->kind == CD_BLOCK_HEADING) return false;
+    if (!pl || pl > CD_PARA_MAX_BYTES) return false;
     bool letter;
     UChar32 c = first_letter(ln->text, ln->len, &letter);
+    /* a bulleted field or item wrapped under its own text after a ';' or
+     * ':' ("-   Chỉ đạo: Đ/c …, Bí thư …;" / "    Đ/c Phó Chủ tịch …", as
+     * pandoc and Markdown wrap list items): a line indented exactly to the
+     * bullet's text is not a new paragraph */
+    if (b->hang_col > 0 && ln->indent == b->hang_col && !b->blank_before && !b->skipped_before &&
+        (prev->kind == CD_BLOCK_FIELD || prev->kind == CD_BLOCK_BULLET) && (pt[pl - 1] == ';' || pt[pl - 1] == ':'))
+        return true;
+    /* a clause list wrapped mid-sentence: "…; " at a line's end, the next
+     * clause in lowercase on the next line, no blank line between */
+    if (pt[pl - 1] == ';' && letter && u_islower(c) && !b->blank_before && !b->skipped_before &&
+        prev->kind != CD_BLOCK_HEADING)
+        return true;
+    if (ends_terminal(pt, pl)) return false;
+    if (block_all_caps(b, prev, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
+    if (prev->kind == CD_BLOCK_HEADING) return false;
     if (letter && u_islower(c)) return true;
     if (b->blank_before || b->skipped_before) return false;
     /* no blank line between: a hard-wrapped line goes on unless it starts a
@@ -789,8 +803,11 @@ static void text_line(builder *b, const cd_line *ln) {
             return;
         }
     }
+    /* a new block from this line: where its wrapped lines would start, for continues() */
+    int hang = ln->hang > ln->indent ? ln->hang : 0;
     cd_match m;
     if (cd_rule_search(b->field_rule, text, len, 0, &m)) {
+        b->hang_col = hang;
         const char *label, *value;
         size_t ll, vl;
         cd_match_group(&m, "label", &label, &ll);
@@ -805,6 +822,7 @@ static void text_line(builder *b, const cd_line *ln) {
     const char *label, *item_text;
     bool bullet;
     if (parse_label(b, text, len, &lk, &label, &item_text, &bullet)) {
+        b->hang_col = bullet ? hang : 0;
         cd_block *blk;
         if (bullet) {
             blk = new_block(b, CD_BLOCK_BULLET, ln->src);
@@ -827,6 +845,7 @@ static void text_line(builder *b, const cd_line *ln) {
         prev->last = ln->src;
         return;
     }
+    b->hang_col = 0;
     bool caps = cd_text_all_caps(text, len);
     cd_block *blk = new_block(b, (emph || caps) ? CD_BLOCK_HEADING : CD_BLOCK_PARA, ln->src);
     blk->text = flat ? flat : cd_arena_strndup(a, text, len);
