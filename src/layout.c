@@ -352,8 +352,10 @@ static size_t simple_table(layout *lay, size_t i) {
  * a cell continued from the page before) go with it.  The columns of a table
  * on a page are the medians of the block starts of its rows; each row's
  * blocks are mapped onto them in order (a small alignment), an empty column
- * taking a weak start near its position.  A group holding two row labels
- * (no blank line between the rows) is cut between them. */
+ * taking a weak start near its position, or else cut out of the block before
+ * it line by line where a word starts after a wide gap near it (a cell whose
+ * lines pdftotext placed a column or two apart).  A group holding two row
+ * labels (no blank line between the rows) is cut between them. */
 
 /* How far (in columns) a block may sit from its column's position. */
 #define LAYOUT_TOL 3
@@ -368,6 +370,10 @@ typedef struct group {
     int left, right;    /* columns of its text */
     int strong[LAYOUT_MAX_BLOCKS], n_strong;
     int weak[LAYOUT_MAX_BLOCKS], n_weak;
+    /* where a word starts after two spaces or more, but a word of another
+     * line runs across: a cell that pdftotext placed a column or two off
+     * on some of its lines (see group_blocks) */
+    int crossed[LAYOUT_MAX_BLOCKS], n_crossed;
     int page;
 } group;
 
@@ -397,7 +403,7 @@ static void analyse(layout *lay, aligned *al, group *g, size_t first, size_t las
     g->last = last;
     g->left = LAYOUT_MAX_WIDTH;
     g->right = 0;
-    g->n_strong = g->n_weak = 0;
+    g->n_strong = g->n_weak = g->n_crossed = 0;
     for (size_t i = first; i <= last; i++) {
         const line *l = &lay->lines[i];
         if (l->w[0].c0 < g->left) g->left = l->w[0].c0;
@@ -416,6 +422,7 @@ static void analyse(layout *lay, aligned *al, group *g, size_t first, size_t las
     g->strong[g->n_strong++] = g->left;
     bool wild = false;
     for (int p = g->left + 1; p < g->right; p++) {
+        if (al->start[p] == 2 && al->crossed[p] && g->n_crossed < LAYOUT_MAX_BLOCKS) g->crossed[g->n_crossed++] = p;
         if (!al->start[p] || al->crossed[p]) continue;
         if (al->start[p] == 2) {
             if (g->n_strong < LAYOUT_MAX_BLOCKS)
@@ -426,7 +433,7 @@ static void analyse(layout *lay, aligned *al, group *g, size_t first, size_t las
             g->weak[g->n_weak++] = p;
         }
     }
-    if (wild) g->n_strong = 1, g->n_weak = 0; /* more blocks than any table has: no row */
+    if (wild) g->n_strong = 1, g->n_weak = g->n_crossed = 0; /* more blocks than any table has: no row */
     for (int p = g->left; p <= g->right; p++) {
         al->crossed[p] = false;
         al->start[p] = 0;
@@ -753,6 +760,11 @@ typedef struct blocks {
     int start[LAYOUT_MAX_BLOCKS + LAYOUT_MAX_COLUMNS];
     int col[LAYOUT_MAX_BLOCKS + LAYOUT_MAX_COLUMNS];
     int n;
+    /* columns found on some lines only (line_cols): at position at[i],
+     * column col_of[i], cut out of block in[i] */
+    int at[LAYOUT_MAX_COLUMNS], col_of[LAYOUT_MAX_COLUMNS], in[LAYOUT_MAX_COLUMNS];
+    int n_ragged;
+    int *wcol; /* scratch for line_cols: as many as the most words a line has */
 } blocks;
 
 /* Does a word of g start at p with a capital or a digit (a cell's first)? */
@@ -770,7 +782,38 @@ static bool cell_word_at(const layout *lay, const group *g, int p) {
     return false;
 }
 
+/* The block of a word starting at c0: a word that starts one column before
+ * a block is in it ("6" at 59 under "Tháng" at 60: lines of one centred
+ * cell; a word of the block before would run into it). */
+static int block_at(const blocks *b, int c0) {
+    int i = 0;
+    while (i + 1 < b->n && b->start[i + 1] <= c0 + 1)
+        i++;
+    return i;
+}
+
+/* The lines of g where a word of block i starts within LAYOUT_TOL of p
+ * after another word of the block: where a column found at p would cut the
+ * block's text. */
+static int ragged_lines(const layout *lay, const group *g, const blocks *b, int i, int p) {
+    int n = 0;
+    for (size_t k = g->first; k <= g->last; k++) {
+        const line *l = &lay->lines[k];
+        for (int w = 1; w < l->nw; w++)
+            if (abs(l->w[w].c0 - p) <= LAYOUT_TOL && block_at(b, l->w[w].c0) == i &&
+                block_at(b, l->w[w - 1].c0) == i) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
 static void group_blocks(layout *lay, const group *g, const ltable *t, blocks *b) {
+    int most = 1;
+    for (size_t i = g->first; i <= g->last; i++)
+        if (lay->lines[i].nw > most) most = lay->lines[i].nw;
+    b->wcol = cd_arena_alloc(lay->arena, sizeof *b->wcol * (size_t)most);
     b->n = g->n_strong;
     memcpy(b->start, g->strong, sizeof *g->strong * (size_t)g->n_strong);
     align_blocks(lay->arena, b->start, b->n, t->est, t->k, b->col);
@@ -804,14 +847,59 @@ static void group_blocks(layout *lay, const group *g, const ltable *t, blocks *b
         b->col[i + 1] = c;
         b->n++;
     }
+    /* an empty column where a word starts after a wide gap, at a position
+     * that a word of another line of the row runs across: pdftotext puts
+     * the lines of one cell a column or two apart ("Giám" at 32, "đốc Sở"
+     * at 33, "Khoa" at 30), so that no position is free of the text left
+     * of them.  The column is cut out of the block before it line by line
+     * (line_cols). */
+    b->n_ragged = 0;
+    for (int c = 1; c < t->k; c++) {
+        bool used = false;
+        for (int i = 0; i < b->n && !used; i++)
+            used = b->col[i] == c;
+        if (used) continue;
+        int best = -1;
+        for (int x = 0; x < g->n_crossed; x++) {
+            int p = g->crossed[x], i = block_at(b, p);
+            /* in the column's half of the space between its neighbours
+             * (pdftotext may print a row narrower than the table) */
+            if (b->col[i] >= c || (i + 1 < b->n && b->col[i + 1] <= c)) continue;
+            int c_prev = b->col[i], mid = b->start[i] + (t->est[c] - t->est[c_prev]) / 2;
+            if (column_at(t->est, t->k, p) != c && p <= mid) continue;
+            if (ragged_lines(lay, g, b, i, p) < (g->first == g->last ? 1 : 2)) continue;
+            if (best < 0 || abs(p - t->est[c]) < abs(best - t->est[c])) best = p;
+        }
+        if (best < 0) continue;
+        b->at[b->n_ragged] = best;
+        b->col_of[b->n_ragged] = c;
+        b->in[b->n_ragged++] = block_at(b, best);
+    }
 }
 
-/* The column of a word starting at c0. */
-static int block_col(const blocks *b, int c0) {
-    int i = 0;
-    while (i + 1 < b->n && b->start[i + 1] <= c0)
-        i++;
-    return b->col[i];
+/* The column of each word of line l (b->wcol[0..l->nw)): its block's; where
+ * the row has a ragged column, the words of the block it was found in from
+ * the one nearest its position (within LAYOUT_TOL; the left one of two as
+ * near) to the end of the block go to it: that word starts the cell's line
+ * on this line. */
+static const int *line_cols(const blocks *b, const line *l) {
+    int *col = b->wcol;
+    for (int w = 0; w < l->nw; w++)
+        col[w] = b->col[block_at(b, l->w[w].c0)];
+    for (int r = 0; r < b->n_ragged; r++) {
+        int best = -1;
+        for (int w = 0; w < l->nw; w++) {
+            int d = abs(l->w[w].c0 - b->at[r]);
+            /* (the last word of a line, left of the position: as likely the
+             * end of the text before) */
+            int tol = w + 1 == l->nw && l->w[w].c0 < b->at[r] ? LAYOUT_TOL - 1 : LAYOUT_TOL;
+            if (block_at(b, l->w[w].c0) != b->in[r] || d > tol) continue;
+            if (best < 0 || d < abs(l->w[best].c0 - b->at[r])) best = w;
+        }
+        for (int w = best; best >= 0 && w < l->nw && block_at(b, l->w[w].c0) == b->in[r]; w++)
+            col[w] = b->col_of[r];
+    }
+    return col;
 }
 
 /* The first and the last code point of s[0..n). */
@@ -873,8 +961,9 @@ static bool joins(const char *s, size_t n, bool full, const char *t, size_t m) {
         if (!lower) return true;
     }
     if (!full) return false;
+    /* (a capital after a small letter starts a word: "lý" / "KKT") */
     bool one_letter = u_isalpha(first) && u_isalpha(last) && (letters == 1 || consonants_only(t, m)) &&
-                      !(letters == 1 && u_isupper(first) && !u_isupper(last));
+                      !(u_isupper(first) && !u_isupper(last));
     bool digits = u_isdigit(last) && u_isdigit(first);
     bool code = false;
     for (size_t i = 0; i < n && !code; i++)
@@ -898,8 +987,9 @@ static void group_cells(const layout *lay, const group *g, const blocks *b, int 
         cap[c] = -1;
     for (size_t i = g->first; i <= g->last; i++) {
         const line *l = &lay->lines[i];
+        const int *col = line_cols(b, l);
         for (int w = 0; w < l->nw; w++) {
-            int c = block_col(b, l->w[w].c0);
+            int c = col[w];
             if (l->w[w].c1 > cap[c]) cap[c] = l->w[w].c1;
         }
     }
@@ -909,9 +999,10 @@ static void group_cells(const layout *lay, const group *g, const blocks *b, int 
     int prev_end[LAYOUT_MAX_COLUMNS] = {0};
     for (size_t i = from; i <= to; i++) {
         const line *l = &lay->lines[i];
+        const int *col = line_cols(b, l);
         for (int w = 0; w < l->nw; w++) {
             const word *x = &l->w[w];
-            int c = block_col(b, x->c0);
+            int c = col[w];
             if (only >= 0 && c != only) continue;
             const char *s = l->s + x->b0;
             size_t len = x->b1 - x->b0;
@@ -942,7 +1033,7 @@ static int label_runs(const layout *lay, const group *g, const blocks *b, int *r
         const line *l = &lay->lines[i];
         bool label = false;
         for (int w = 0; w < l->nw && !label; w++)
-            label = block_col(b, l->w[w].c0) == 0;
+            label = b->col[block_at(b, l->w[w].c0)] == 0;
         if (!label) continue;
         int at = (int)(i - g->first);
         if (n && run[2 * n - 1] == at - 1) {
@@ -958,8 +1049,9 @@ static int label_runs(const layout *lay, const group *g, const blocks *b, int *r
 /* Has line i a word in column c? */
 static bool line_has(const layout *lay, const blocks *b, size_t i, int c) {
     const line *l = &lay->lines[i];
+    const int *col = line_cols(b, l);
     for (int w = 0; w < l->nw; w++)
-        if (block_col(b, l->w[w].c0) == c) return true;
+        if (col[w] == c) return true;
     return false;
 }
 

@@ -14,9 +14,14 @@
 # ratchet: raise them as accuracy improves).  pdftotext -layout places each
 # row's cells on its own (a cell is pushed right when the text left of it ran
 # long) and squeezes cells against their neighbours with one space:
-# src/layout.c reads such tables row by row, but a cell glued to the next on
-# every line of a row cannot be told from it, and a word a narrow column cut
-# may lose its end to another cell.  Plain pdftotext interleaves the lines of
+# src/layout.c reads such tables row by row, and takes a column whose lines
+# pdftotext placed a column or two apart (no position free of the text left
+# of it) where a word starts after a wide gap; but a cell glued to the next
+# with one space on every line of a row cannot be told from it ("Sở" after
+# "người dân"), and a word a narrow column cut may lose its end to another
+# cell.  Left for other stages: line breaks in prose and headings, and the
+# footnotes pdftotext prints at the foot of each page (they cut 001's table
+# and join its last row).  Plain pdftotext interleaves the lines of
 # the cells of a row: the geometry is gone and no text pass can rebuild the
 # rows.  Outside the tables: pdftotext writes the Symbol-font bullets of the
 # field lines as U+F0B7 (private use), which rules/fields.rules does not take
@@ -42,9 +47,15 @@ below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 # which keeps all the text but gives 003's indicator table and 002's task
 # table narrow wrapped columns: measured anew on those, 0.641 / 0.817, then
 # raised as the layout pass improved (0.979 / 0.967 with tables read row by
-# row; the same code gives 0.967 / 0.931 on the first fixtures).
-floor_f1() { case $1 in pandoc) echo 0.98 ;; layout) echo 0.97 ;; pdftotext) echo 0.65 ;; esac; }
-floor_acc() { case $1 in pandoc) echo 0.97 ;; layout) echo 0.96 ;; pdftotext) echo 0.98 ;; esac; }
+# row; the same code gives 0.967 / 0.931 on the first fixtures; 0.979 / 0.977
+# with ragged columns cut line by line).
+floor_f1() { case $1 in pandoc) echo 0.99 ;; layout) echo 0.98 ;; pdftotext) echo 0.65 ;; esac; }
+floor_acc() { case $1 in pandoc) echo 0.99 ;; layout) echo 0.97 ;; pdftotext) echo 0.98 ;; esac; }
+# the worst single sample of each set (the issue asks 0.98 / 0.97 of every
+# sample: pandoc meets it; layout's 000 and 001 lose tasks to line breaks in
+# prose and to the footnotes pdftotext prints at the foot of each page)
+floor_doc_f1() { case $1 in pandoc) echo 0.98 ;; layout) echo 0.95 ;; pdftotext) echo 0 ;; esac; }
+floor_doc_acc() { case $1 in pandoc) echo 0.97 ;; layout) echo 0.95 ;; pdftotext) echo 0 ;; esac; }
 
 mkdir -p "$tmp/ref" "$tmp/gold"
 for txt in samples/*.txt; do
@@ -125,6 +136,18 @@ for set in pandoc layout pdftotext; do
     echo "$set: task_f1=$f1 field_acc=$acc ($differ of 5 documents differ from the original text's tasks)"
     if below "$f1" "$(floor_f1 $set)"; then failed "$set: task F1 $f1 < $(floor_f1 $set)"; else ok; fi
     if below "$acc" "$(floor_acc $set)"; then failed "$set: field accuracy $acc < $(floor_acc $set)"; else ok; fi
+    # per sample: "STEM: tasks gold=G pred=P matched=M field_acc=A"
+    worst=$(awk '/^[^ ].*: tasks gold=/ {
+            for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+            f1 = v["gold"] + v["pred"] ? 2 * v["matched"] / (v["gold"] + v["pred"]) : 1
+            if (f1 < wf || !n) { wf = f1; wfd = $1 }
+            if (v["field_acc"] < wa || !n) { wa = v["field_acc"]; wad = $1 }
+            n++ }
+        END { printf "%.3f %s %.3f %s\n", wf, wfd, wa, wad }' "$tmp/$set.score")
+    wf=${worst%% *}; rest=${worst#* }; wfd=${rest%% *}; rest=${rest#* }; wa=${rest%% *}; wad=${rest#* }
+    echo "$set: worst sample task_f1=$wf (${wfd%:}) field_acc=$wa (${wad%:})"
+    if below "$wf" "$(floor_doc_f1 $set)"; then failed "$set: ${wfd%:} task F1 $wf < $(floor_doc_f1 $set)"; else ok; fi
+    if below "$wa" "$(floor_doc_acc $set)"; then failed "$set: ${wad%:} field accuracy $wa < $(floor_doc_acc $set)"; else ok; fi
 done
 
 echo "layout: $pass passed, $fail failed"
