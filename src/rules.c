@@ -70,14 +70,6 @@ struct cd_rule_group {
     bool first_mode; /* mode = first (default): examples must be answered by their rule */
     cd_rule **rules;
     size_t n;
-    /* All the group's pattern rules as one alternation: when it finds
-     * nothing, no rule can match, and cd_group_first answers with one search
-     * instead of one per rule.  NULL when the group has fewer than
-     * PREFILTER_MIN_RULES rules or a pattern that alternation would change. */
-    pcre2_code *prefilter;
-    /* The same over the group's substitution rules, for cd_group_replace:
-     * when none matches the text, none can change it. */
-    pcre2_code *replace_prefilter;
 };
 
 /* Lookups by "group/name" go through an open-addressing hash: stages look
@@ -102,7 +94,6 @@ static atomic_uint_fast64_t rules_loaded;
 
 static void build_index(cd_rules *rs);
 static void first_bytes_of(cd_rule *r);
-static void build_prefilter(cd_rules *rs, cd_rule_group *g);
 
 /* ---------- small helpers ---------- */
 
@@ -601,8 +592,6 @@ cd_rules *cd_rules_load_dir(const char *dir, cd_diag_list *errs) {
         return NULL;
     }
     build_index(rs);
-    for (size_t g = 0; g < rs->n_groups; g++)
-        build_prefilter(rs, rs->groups[g]);
     rs->id = atomic_fetch_add(&rules_loaded, 1) + 1;
     return rs;
 }
@@ -611,8 +600,6 @@ void cd_rules_free(cd_rules *rs) {
     if (!rs) return;
     cd_rules_thread_done();
     for (size_t g = 0; g < rs->n_groups; g++) {
-        pcre2_code_free(rs->groups[g]->prefilter);
-        pcre2_code_free(rs->groups[g]->replace_prefilter);
         for (size_t i = 0; i < rs->groups[g]->n; i++)
             pcre2_code_free(rs->groups[g]->rules[i]->code);
     }
@@ -641,79 +628,6 @@ static cd_rule_slot *find_slot(const cd_rules *rs, const char *group, const char
         if (sl->hash == hash && !strcmp(sl->group, group) && (name ? sl->name && !strcmp(sl->name, name) : !sl->name))
             return sl;
     }
-}
-
-/* A group prefilter pays off from this many rules on. */
-#define PREFILTER_MIN_RULES 3
-
-/* Would putting this pattern into an alternation change what the
- * alternation can match?  Numbered references and subroutine calls would
- * point at other groups, and backtracking verbs ((*COMMIT), (*SKIP) …) act
- * on the whole match.  Such a group simply gets no prefilter. */
-static bool alternation_safe(const char *p) {
-    for (; *p; p++) {
-        if (p[0] == '\\' && p[1]) {
-            char c = p[1];
-            if ((c >= '1' && c <= '9') || c == 'g') return false;
-            p++;
-            continue;
-        }
-        if (p[0] == '(' && p[1] == '*') return false;
-        if (p[0] == '(' && p[1] == '?' &&
-            (p[2] == '(' || p[2] == 'R' || p[2] == '&' || p[2] == 'P' || p[2] == '+' || p[2] == '-' ||
-             (p[2] >= '0' && p[2] <= '9')))
-            return false;
-    }
-    return true;
-}
-
-/* Does this rule take part in the group's prefilter (replace_only: the
- * substitution rules; otherwise what cd_group_first tries)? */
-static bool in_prefilter(const cd_rule_group *g, const cd_rule *r, bool replace_only) {
-    if (replace_only) return r->replace != NULL;
-    return !(r->is_list && g->n > 1); /* as cd_group_first: lists are vocabulary */
-}
-
-/* The alternation of the group's rules, or NULL (too few, or one that an
- * alternation would change). */
-static pcre2_code *compile_prefilter(cd_rules *rs, const cd_rule_group *g, bool replace_only) {
-    size_t n_patterns = 0;
-    for (size_t i = 0; i < g->n; i++) {
-        const cd_rule *r = g->rules[i];
-        if (!in_prefilter(g, r, replace_only)) continue;
-        if (!r->code || !r->expanded || !alternation_safe(r->expanded)) return NULL;
-        n_patterns++;
-    }
-    if (n_patterns < PREFILTER_MIN_RULES) return NULL;
-    cd_buf src;
-    cd_buf_init(&src, &rs->arena);
-    for (size_t i = 0; i < g->n; i++) {
-        const cd_rule *r = g->rules[i];
-        if (!in_prefilter(g, r, replace_only)) continue;
-        if (src.len) cd_buf_addc(&src, '|');
-        /* each alternative keeps its own options, set for its group only */
-        cd_buf_adds(&src, "(?");
-        if (r->options & PCRE2_CASELESS) cd_buf_addc(&src, 'i');
-        if (r->options & PCRE2_EXTENDED) cd_buf_addc(&src, 'x');
-        if (r->options & PCRE2_DOTALL) cd_buf_addc(&src, 's');
-        if (r->options & PCRE2_MULTILINE) cd_buf_addc(&src, 'm');
-        cd_buf_adds(&src, ":");
-        cd_buf_adds(&src, r->expanded);
-        /* a newline ends an extended-mode comment before the closing paren */
-        cd_buf_adds(&src, (r->options & PCRE2_EXTENDED) ? "\n)" : ")");
-    }
-    int errcode;
-    PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)cd_buf_str(&src), PCRE2_ZERO_TERMINATED,
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES, &errcode, &erroff, NULL);
-    /* a pattern the alternation cannot compile just means no prefilter */
-    if (code) pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    return code;
-}
-
-static void build_prefilter(cd_rules *rs, cd_rule_group *g) {
-    g->prefilter = compile_prefilter(rs, g, false);
-    g->replace_prefilter = compile_prefilter(rs, g, true);
 }
 
 /* Called once all files are parsed.  The first rule of a name wins, as the
@@ -801,29 +715,23 @@ void cd_rules_thread_done(void) {
 
 uint64_t cd_rules_id(const cd_rules *rs) { return rs ? rs->id : 0; }
 
-/* false only when no rule of g can match s[start..len): the prefilter found
- * nothing.  A prefilter that hits a match limit says "maybe". */
-static bool prefilter_may_match(const cd_rule_group *g, const pcre2_code *code, const char *s, size_t len,
-                                size_t start) {
-    if (!code) return true;
-    if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
-    if (!thread_match_data) abort();
-    int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
-    if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, thread_match_data, g->owner->mctx);
-    return rc != PCRE2_ERROR_NOMATCH;
-}
-
-static bool group_may_match(const cd_rule_group *g, const char *s, size_t len, size_t start) {
-    return prefilter_may_match(g, g->prefilter, s, len, start);
-}
-
+/* false only when no pattern rule of g can start in s: none of their first
+ * bytes is there.  (A group-wide alternation used to answer this with one
+ * PCRE2 search: it cost more than the per-rule first-byte checks it saved,
+ * 5% of a batch, as PCRE2 cannot scan fast for an alternation's start.) */
 bool cd_group_may_match(const cd_rule_group *g, const char *s, size_t len) {
-    return g && group_may_match(g, s, len, 0);
+    if (!g) return false;
+    subject_bytes bytes = {s, len, false, {{0}}};
+    for (size_t i = 0; i < g->n; i++) {
+        const cd_rule *r = g->rules[i];
+        if (r->is_list && g->n > 1) continue; /* lists in a rule group are vocabulary for macros */
+        if (may_start_in(r, &bytes)) return true;
+    }
+    return false;
 }
 
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m) {
-    if (!g || !group_may_match(g, s, len, 0)) return NULL;
+    if (!g) return NULL;
     subject_bytes bytes = {s, len, false, {{0}}};
     for (size_t i = 0; i < g->n; i++) {
         const cd_rule *r = g->rules[i];
@@ -958,8 +866,6 @@ static char *replace_one(const cd_rule *r, const char *s, size_t len, size_t *ou
 char *cd_group_replace(const cd_rule_group *g, const char *s, size_t len, size_t *out_len, cd_arena *a) {
     const char *cur = s;
     size_t cur_len = len;
-    /* nothing matches the text: nothing changes it, not even in sequence */
-    if (g && !prefilter_may_match(g, g->replace_prefilter, s, len, 0)) g = NULL;
     subject_bytes bytes = {cur, cur_len, false, {{0}}};
     for (size_t i = 0; g && i < g->n; i++) {
         if (!g->rules[i]->replace || !may_start_in(g->rules[i], &bytes)) continue;

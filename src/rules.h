@@ -65,8 +65,8 @@ bool cd_rule_has_group(const cd_rule *r, const char *name);
 bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m);
 /* The first rule of g, in file order, whose pattern matches s; NULL if none. */
 const cd_rule *cd_group_first(const cd_rule_group *g, const char *s, size_t len, cd_match *m);
-/* false only when no pattern rule of g can match s (one search of the
- * group's combined prefilter); true when one may. */
+/* false only when no pattern rule of g can match s (none of the bytes a
+ * match could start with is in s); true when one may. */
 bool cd_group_may_match(const cd_rule_group *g, const char *s, size_t len);
 /* Convenience: does any rule of the group match? */
 bool cd_group_matches(const cd_rule_group *g, const char *s, size_t len);
