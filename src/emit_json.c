@@ -118,10 +118,20 @@ static void next(jw *w) {
     newline(w);
 }
 
+/* Keys are the contract's own names (string literals, nothing to escape):
+ * written as they are, with their quotes and colon in one copy. */
 static void key(jw *w, const char *k) {
     next(w);
-    string(w, k);
-    put(w, w->compact ? ":" : ": ", w->compact ? 1 : 2);
+    size_t n = strlen(k);
+    reserve(w, n + 4);
+    if (w->failed) return;
+    char *out = w->data + w->len;
+    out[0] = '"';
+    memcpy(out + 1, k, n);
+    out[n + 1] = '"';
+    out[n + 2] = ':';
+    out[n + 3] = ' ';
+    w->len += n + (w->compact ? 3 : 4);
 }
 
 static void open_(jw *w, char c) {
