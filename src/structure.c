@@ -5,6 +5,7 @@
 #include "memo.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -37,6 +38,11 @@ typedef struct builder {
     bool para_lower;           /* para has a lowercase letter (cd_text_all_caps, */
     int para_upper;            /* kept as the text grows): and its capitals */
     int hang_col;              /* where the text of the bulleted line that began the last block starts, or 0 */
+    /* hard-wrapped text (pdftotext, pandoc -t plain; measure_wrap) */
+    int wrap_full;          /* a line broken by the width reaches this far with the next line's first word; 0: not wrapped */
+    const cd_line *last_ln; /* the last line taken into block last_ln_block */
+    size_t last_ln_block;
+    bool block_filled; /* a line of that block before last_ln was broken by the width */
 } builder;
 
 /* A paragraph stops taking continuation lines at this length: no real
@@ -207,6 +213,167 @@ static int label_depth(const char *label) {
     for (const char *p = label; *p; p++)
         d += *p == '.';
     return d;
+}
+
+/* ---------- hard-wrapped text ----------
+ * pdftotext and pandoc -t plain break every paragraph at the page or column
+ * width: a line ends a sentence or a list clause and the paragraph goes on
+ * ("…dùng chung." / "Phát triển …"), and a paragraph's last line stops
+ * short.  Where a document is wrapped so, the width a line reached tells a
+ * break forced by the width from the end of a paragraph. */
+
+/* Widths are counted in characters: indentation plus code points. */
+static int text_width(const char *s, size_t len) {
+    int w = 0;
+    for (size_t i = 0; i < len; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+static bool prose_line(const cd_line *ln) {
+    return ln->len && !(ln->flags & (CD_LINE_BLANK | CD_LINE_TABS | CD_LINE_PIPE | CD_LINE_FOOTNOTE | CD_LINE_RULE));
+}
+
+/* How far line a would have reached with the first word of the line after
+ * it: beyond the width when the break was forced. */
+static int reach(const cd_line *a, const cd_line *next) {
+    size_t w = strcspn(next->text, " ");
+    return a->indent + text_width(a->text, a->len) + 1 + text_width(next->text, w);
+}
+
+#define CD_WRAP_MAX 255     /* reaches counted up to this; beyond is no page width */
+#define CD_WRAP_MIN_LINES 8 /* sure breaks needed to call a text wrapped */
+#define CD_WRAP_MIN_WIDTH 30
+
+/* Is the document hard-wrapped, and how far does a line broken by the width
+ * reach?  Sure breaks are lines followed at the same indentation by a line
+ * starting in lowercase (a sentence going on).  Wrapped text breaks them all
+ * near one width (the lowest tenth at least 4/5 of the highest tenth); a text
+ * with a paragraph a line (Markdown, a web page's text) breaks the few it has
+ * anywhere.  Sets b->wrap_full to the lowest tenth's reach, or 0. */
+static void measure_wrap(builder *b) {
+    size_t hist[CD_WRAP_MAX + 1] = {0}, n = 0;
+    const cd_document *doc = b->doc;
+    for (size_t i = 0; i + 1 < doc->n_lines; i++) {
+        const cd_line *a = &doc->lines[i], *next = &doc->lines[i + 1];
+        if (!prose_line(a) || !prose_line(next) || a->indent != next->indent) continue;
+        bool letter;
+        UChar32 c = first_letter(next->text, next->len, &letter);
+        if (!letter || !u_islower(c)) continue;
+        int r = reach(a, next);
+        hist[r < CD_WRAP_MAX ? r : CD_WRAP_MAX]++;
+        n++;
+    }
+    b->wrap_full = 0;
+    if (n < CD_WRAP_MIN_LINES) return;
+    int low = -1, high = -1;
+    size_t seen = 0;
+    for (int r = 0; r <= CD_WRAP_MAX; r++) {
+        seen += hist[r];
+        if (low < 0 && seen * 10 >= n) low = r;
+        if (high < 0 && seen * 10 >= n * 9) high = r;
+    }
+    if (low >= CD_WRAP_MIN_WIDTH && high < CD_WRAP_MAX && low * 5 >= high * 4) b->wrap_full = low;
+}
+
+/* The last line of the last block, when a text line made or joined it. */
+static const cd_line *block_last_line(const builder *b) {
+    return b->last_ln && b->doc->n_blocks && b->last_ln_block == b->doc->n_blocks - 1 ? b->last_ln : NULL;
+}
+
+/* Was the last block's last line broken by the width before ln (at its
+ * indentation, nothing between)? */
+static bool width_break(const builder *b, const cd_line *ln) {
+    const cd_line *last = block_last_line(b);
+    return b->wrap_full && last && !b->blank_before && !b->skipped_before && ln->indent == last->indent &&
+           reach(last, ln) >= b->wrap_full;
+}
+
+/* Did a wrapped paragraph (a line of it broken by the width) end with its
+ * last line well short of the width? */
+static bool stopped_short(const builder *b, const cd_line *ln) {
+    const cd_line *last = block_last_line(b);
+    return b->wrap_full && last && b->block_filled && reach(last, ln) * 4 < b->wrap_full * 3;
+}
+
+/* ln was taken into the last block: a new one (fresh) or the one it joined. */
+static void took_line(builder *b, const cd_line *ln, bool fresh) {
+    const cd_line *last = block_last_line(b);
+    b->block_filled = !fresh && (b->block_filled || (b->wrap_full && last && reach(last, ln) >= b->wrap_full));
+    b->last_ln = ln;
+    b->last_ln_block = b->doc->n_blocks - 1;
+}
+
+/* ---------- footnotes at the foot of a page ----------
+ * pdftotext prints a page's footnotes after its last line: the number alone
+ * on a line and the note indented under it ("1" / "    Công văn số …"), or,
+ * under a table, the note as a row of its own ("2 Công văn 3090/…").  The
+ * text cites the note with the number glued to a word ("Hệ thống2.",
+ * "Nghị quyết1 trên"). */
+
+#define CD_FOOTNOTE_MAX_DIGITS 3
+/* The citation is on the note's page: looked for this many lines back. */
+#define CD_FOOTNOTE_WINDOW 200
+
+/* Is footnote n cited in the lines before line i: digits equal to n right
+ * after a letter and before no digit or letter? */
+static bool cites_footnote(const builder *b, size_t i, int n) {
+    char num[16];
+    int k = snprintf(num, sizeof num, "%d", n);
+    for (size_t j = i > CD_FOOTNOTE_WINDOW ? i - CD_FOOTNOTE_WINDOW : 0; j < i; j++) {
+        const cd_line *ln = &b->doc->lines[j];
+        const char *s = ln->text, *end = s + ln->len;
+        if (ln->len > INT32_MAX) continue;
+        for (const char *p = s; (p = memchr(p, num[0], (size_t)(end - p))); p++) {
+            if (p == s || end - p < k || memcmp(p, num, (size_t)k)) continue;
+            int32_t at = (int32_t)(p - s);
+            UChar32 before, after = 0;
+            U8_PREV(s, 0, at, before);
+            if (before < 0 || !u_isalpha(before)) continue;
+            int32_t q = (int32_t)(p - s) + k;
+            if (q < (int32_t)ln->len) U8_NEXT(s, q, (int32_t)ln->len, after);
+            if (after > 0 && (u_isalpha(after) || u_isdigit(after))) continue;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The footnote number s starts with (followed by end or a space), or 0. */
+static int footnote_number(const char *s, size_t len, size_t *used) {
+    size_t d = 0;
+    while (d < len && s[d] >= '0' && s[d] <= '9')
+        d++;
+    if (!d || d > CD_FOOTNOTE_MAX_DIGITS || s[0] == '0' || (d < len && s[d] != ' ')) return 0;
+    *used = d;
+    return atoi(s);
+}
+
+/* Line i a footnote's number alone, its note indented under it: returns the
+ * line after the note, or i. */
+static size_t page_footnote(const builder *b, size_t i) {
+    const cd_document *doc = b->doc;
+    const cd_line *ln = &doc->lines[i];
+    size_t used;
+    int n = footnote_number(ln->text, ln->len, &used);
+    if (!b->wrap_full || !n || used != ln->len || i + 1 >= doc->n_lines) return i;
+    int indent = doc->lines[i + 1].indent;
+    if (!prose_line(&doc->lines[i + 1]) || indent <= ln->indent || !cites_footnote(b, i, n)) return i;
+    size_t j = i + 1;
+    while (j < doc->n_lines && prose_line(&doc->lines[j]) && doc->lines[j].indent >= indent)
+        j++;
+    return j;
+}
+
+/* A table line that is a footnote: the number and its note in the first
+ * cell, every other cell empty. */
+static bool footnote_row(const builder *b, const cd_line *ln, const char **cells, size_t n) {
+    size_t used;
+    int num = footnote_number(cells[0], strlen(cells[0]), &used);
+    if (!b->wrap_full || !num || !cells[0][used]) return false;
+    for (size_t i = 1; i < n; i++)
+        if (cells[i][0]) return false;
+    return cites_footnote(b, (size_t)(ln - b->doc->lines), num);
 }
 
 /* ---------- cells ---------- */
@@ -437,6 +604,7 @@ static bool table_line(builder *b, const cd_line *ln) {
             return true;
         }
     }
+    if (footnote_row(b, ln, cells, n)) return true;
     b->table_rows++;
     add_table_row(b, cells, n, ln->src);
     return true;
@@ -765,7 +933,8 @@ static bool continues(builder *b, const cd_line *ln) {
     if (pt[pl - 1] == ';' && letter && u_islower(c) && !b->blank_before && !b->skipped_before &&
         prev->kind != CD_BLOCK_HEADING)
         return true;
-    if (ends_terminal(pt, pl)) return false;
+    /* a sentence ended at a line broken by the width: the paragraph goes on */
+    if (ends_terminal(pt, pl) && !width_break(b, ln)) return false;
     if (block_all_caps(b, prev, pl) || cd_text_all_caps(ln->text, ln->len)) return false;
     if (prev->kind == CD_BLOCK_HEADING) return false;
     if (letter && u_islower(c)) return true;
@@ -774,6 +943,7 @@ static bool continues(builder *b, const cd_line *ln) {
      * new unit (callers have already ruled out labels and fields) */
     if ((ln->flags & CD_LINE_BOLD) != ((prev->emphasised) ? CD_LINE_BOLD : 0) && prev->kind != CD_BLOCK_PARA)
         return false;
+    if (stopped_short(b, ln)) return false;
     return true;
 }
 
@@ -816,6 +986,7 @@ static void text_line(builder *b, const cd_line *ln) {
         blk->field = cd_field_of_label(b->rules, label, ll, NULL);
         blk->label = cd_arena_strndup(a, label, ll);
         blk->text = cd_arena_strndup(a, value, vl);
+        took_line(b, ln, true);
         return;
     }
     cd_label_kind lk;
@@ -837,12 +1008,14 @@ static void text_line(builder *b, const cd_line *ln) {
         blk->text = lk == CD_LABEL_QUARTER ? label : item_text;
         if (lk == CD_LABEL_PART && !*item_text) blk->text = label;
         blk->emphasised = emph;
+        took_line(b, ln, true);
         return;
     }
     if (continues(b, ln)) {
         cd_block *prev = last_block(b);
         append_text(b, prev, text, len);
         prev->last = ln->src;
+        took_line(b, ln, false);
         return;
     }
     b->hang_col = 0;
@@ -858,8 +1031,11 @@ static void text_line(builder *b, const cd_line *ln) {
             prev->text = join_text(a, prev->text, blk->text);
             prev->last = ln->src;
             doc->n_blocks--;
+            took_line(b, ln, false);
+            return;
         }
     }
+    took_line(b, ln, true);
 }
 
 /* The cells split_cells would cut a tab or pipe line into, counted without
@@ -892,6 +1068,7 @@ int cd_structure(cd_document *doc, const cd_options *opt) {
                     "rule set lacks headings/fieldkinds/fields rules");
         return CD_EXIT_RULES;
     }
+    measure_wrap(&b);
     uint64_t max_columns = cd_limit(opt, CD_LIMIT_COLUMNS), max_cells = cd_limit(opt, CD_LIMIT_CELLS), cells = 0;
     for (size_t i = 0, turn = 0; i < doc->n_lines; turn++) {
         const cd_line *ln = &doc->lines[i];
@@ -916,6 +1093,7 @@ int cd_structure(cd_document *doc, const cd_options *opt) {
         }
         if ((ln->flags & (CD_LINE_TABS | CD_LINE_PIPE)) && table_line(&b, ln)) {
             b.blank_before = b.skipped_before = false;
+            b.last_ln = NULL;
             i++;
             continue;
         }
@@ -923,6 +1101,13 @@ int cd_structure(cd_document *doc, const cd_options *opt) {
         if (next != i) {
             i = next;
             b.blank_before = true;
+            b.last_ln = NULL;
+            continue;
+        }
+        next = page_footnote(&b, i);
+        if (next != i) {
+            i = next;
+            b.skipped_before = true;
             continue;
         }
         /* a non-table line ends a tab/pipe table, except between pages */
