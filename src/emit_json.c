@@ -94,16 +94,22 @@ static bool needs_escape(const char *s, size_t n) {
     return false;
 }
 
+/* s[0..n) between quotes, then tail: one copy for text with nothing to escape. */
+static void quoted(jw *w, const char *s, size_t n, const char *tail, size_t tail_len) {
+    reserve(w, n + 2 + tail_len);
+    if (w->failed) return;
+    char *out = w->data + w->len;
+    out[0] = '"';
+    memcpy(out + 1, s, n);
+    out[n + 1] = '"';
+    memcpy(out + n + 2, tail, tail_len);
+    w->len += n + 2 + tail_len;
+}
+
 static void string(jw *w, const char *s) {
     size_t n = strlen(s);
     if (!needs_escape(s, n)) {
-        reserve(w, n + 2);
-        if (w->failed) return;
-        char *out = w->data + w->len;
-        out[0] = '"';
-        memcpy(out + 1, s, n);
-        out[n + 1] = '"';
-        w->len += n + 2;
+        quoted(w, s, n, "", 0);
         return;
     }
     json_t *v = json_stringn(s, n);
@@ -122,16 +128,7 @@ static void next(jw *w) {
  * written as they are, with their quotes and colon in one copy. */
 static void key(jw *w, const char *k) {
     next(w);
-    size_t n = strlen(k);
-    reserve(w, n + 4);
-    if (w->failed) return;
-    char *out = w->data + w->len;
-    out[0] = '"';
-    memcpy(out + 1, k, n);
-    out[n + 1] = '"';
-    out[n + 2] = ':';
-    out[n + 3] = ' ';
-    w->len += n + (w->compact ? 3 : 4);
+    quoted(w, k, strlen(k), ": ", w->compact ? 1 : 2);
 }
 
 static void open_(jw *w, char c) {
