@@ -35,7 +35,7 @@ $(BUILD)/libchidao.a: $(LIB_OBJ)
 $(BUILD)/chidao: $(BUILD)/obj/main.o $(BUILD)/libchidao.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchidao.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libchidao.a tests/unit/testutil.h tests/unit/ziputil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -Isrc $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(BUILD)/libchidao.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread

@@ -12,10 +12,10 @@
 #include "testutil.h"
 
 #include <time.h>
-#include <zip.h>
 
 #include "chidao.h"
 #include "memo.h"
+#include "ziputil.h"
 
 static bool verbose;
 
@@ -91,28 +91,7 @@ static const char DOCX_FOOTNOTES[] = "<w:footnotes " W_NS "><w:footnote w:id=\"1
 static unsigned char *docx_package(size_t *len) {
     const char *parts[] = {"word/document.xml",  DOCX_DOCUMENT,  "word/styles.xml",    DOCX_STYLES,
                            "word/numbering.xml", DOCX_NUMBERING, "word/footnotes.xml", DOCX_FOOTNOTES};
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-    assert_non_null(src);
-    zip_source_keep(src);
-    zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-    assert_non_null(z);
-    for (size_t i = 0; i + 1 < sizeof parts / sizeof *parts; i += 2) {
-        zip_source_t *part = zip_source_buffer(z, parts[i + 1], strlen(parts[i + 1]), 0);
-        assert_true(zip_file_add(z, parts[i], part, ZIP_FL_ENC_UTF_8) >= 0);
-    }
-    assert_int_equal(zip_close(z), 0);
-    assert_int_equal(zip_source_open(src), 0);
-    zip_source_seek(src, 0, SEEK_END);
-    *len = (size_t)zip_source_tell(src);
-    zip_source_seek(src, 0, SEEK_SET);
-    unsigned char *bytes = malloc(*len);
-    assert_int_equal(zip_source_read(src, bytes, *len), (zip_int64_t)*len);
-    zip_source_close(src);
-    zip_source_free(src);
-    zip_error_fini(&err);
-    return bytes;
+    return test_zip_parts(parts, sizeof parts / sizeof *parts, len);
 }
 
 /* A file's first lines, at most max bytes of them (the caller frees it). */

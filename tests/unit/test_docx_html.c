@@ -4,9 +4,9 @@
  * page's charset, and broken or hostile packages. */
 #include "testutil.h"
 
-#include <zip.h>
 
 #include "convert.h"
+#include "ziputil.h"
 
 static cd_document doc;
 static cd_buf out;
@@ -36,38 +36,13 @@ static const char *text(void) { return out.data ? cd_buf_str(&out) : ""; }
 #define RB(t) "<w:r><w:rPr><w:b/></w:rPr><w:t>" t "</w:t></w:r>"
 #define NUM(id, lvl) "<w:pPr><w:numPr><w:ilvl w:val=\"" #lvl "\"/><w:numId w:val=\"" #id "\"/></w:numPr></w:pPr>"
 
-/* A zip of (name, content) pairs; the caller frees it. */
-static unsigned char *zip_parts(const char *const *parts, size_t n_parts, size_t *len) {
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-    assert_non_null(src);
-    zip_source_keep(src);
-    zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-    assert_non_null(z);
-    for (size_t i = 0; i + 1 < n_parts; i += 2) {
-        zip_source_t *part = zip_source_buffer(z, parts[i + 1], strlen(parts[i + 1]), 0);
-        assert_true(zip_file_add(z, parts[i], part, ZIP_FL_ENC_UTF_8) >= 0);
-    }
-    assert_int_equal(zip_close(z), 0);
-    assert_int_equal(zip_source_open(src), 0);
-    zip_source_seek(src, 0, SEEK_END);
-    *len = (size_t)zip_source_tell(src);
-    zip_source_seek(src, 0, SEEK_SET);
-    unsigned char *bytes = malloc(*len);
-    assert_int_equal(zip_source_read(src, bytes, *len), (zip_int64_t)*len);
-    zip_source_close(src);
-    zip_source_free(src);
-    zip_error_fini(&err);
-    return bytes;
-}
 
 static unsigned char *package;
 
 /* Convert a package of parts; returns the converter's exit code. */
 static int docx(const char *const *parts, size_t n_parts) {
     size_t len;
-    package = zip_parts(parts, n_parts, &len);
+    package = test_zip_parts(parts, n_parts, &len);
     open_doc(package, len, "t.docx");
     cd_options opt = {.rules = test_rules};
     return cd_docx_to_text(&doc, &opt, &out);
