@@ -142,6 +142,25 @@ char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap) {
     return p;
 }
 
+char *cd_arena_cat_(cd_arena *a, ...) {
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));)
+        n += strlen(s);
+    va_end(ap);
+    char *out = alloc_raw(a, n + 1), *p = out;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) {
+        size_t k = strlen(s);
+        memcpy(p, s, k);
+        p += k;
+    }
+    va_end(ap);
+    *p = 0;
+    return out;
+}
+
 char *cd_arena_printf(cd_arena *a, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -40,6 +40,10 @@ char *cd_arena_strndup(cd_arena *a, const char *s, size_t n); /* NUL-terminated 
 char *cd_arena_strdup(cd_arena *a, const char *s);
 char *cd_arena_printf(cd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *cd_arena_vprintf(cd_arena *a, const char *fmt, va_list ap);
+/* The strings given, one after the other: the hot paths' "%s %s" without
+ * printf's parsing (a tenth of the cost). */
+#define cd_arena_cat(a, ...) cd_arena_cat_((a), __VA_ARGS__, (const char *)NULL)
+char *cd_arena_cat_(cd_arena *a, ...);
 /* Grow an arena array: returns a copy of old (n_old elements) with room for
  * n_new elements.  The old block is simply abandoned to the arena. */
 void *cd_arena_grow(cd_arena *a, void *old, size_t elem, size_t n_old, size_t n_new);

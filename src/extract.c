@@ -68,10 +68,10 @@ static const char *display_of(walker *w, const cd_block *b) {
         const char *num = NULL;
         for (size_t i = 0; i < b->table->n_cols; i++)
             if (b->table->cols[i] == CD_FIELD_NUMBER && b->cells && b->cells[i]) num = b->cells[i];
-        return cd_arena_printf(w->a, "%s %s", num ? num : b->label, b->text);
+        return cd_arena_cat(w->a, num ? num : b->label, " ", b->text);
     }
     const char *sep = b->label_kind == CD_LABEL_LETTER ? ") " : ". ";
-    return cd_arena_printf(w->a, "%s%s%s", b->label, sep, b->text);
+    return cd_arena_cat(w->a, b->label, sep, b->text);
 }
 
 /* Pop to the sibling of (kind, depth) if it is open; returns the new depth. */
@@ -135,7 +135,7 @@ static cd_task *new_task(walker *w, const char *number, const char *text, int fi
 
 static const char *append_raw(walker *w, const char *old, const char *add) {
     if (!add || !*add) return old;
-    return old ? cd_arena_printf(w->a, "%s; %s", old, add) : add;
+    return old ? cd_arena_cat(w->a, old, "; ", add) : add;
 }
 
 /* Strip a closing "./." and spaces: the sentence's full stop stays. */
@@ -559,7 +559,7 @@ static bool resolve(cd_document *doc, const cd_options *opt) {
             cd_agency_split_lead_support(opt->rules, t->lead_raw, strlen(t->lead_raw), &lead_end, &support_start)) {
             /* "X chủ trì phối hợp với Y" in a lead field: Y co-operates, before any support field */
             const char *with = t->lead_raw + support_start;
-            t->support_raw = t->support_raw ? cd_arena_printf(a, "%s; %s", with, t->support_raw) : with;
+            t->support_raw = t->support_raw ? cd_arena_cat(a, with, "; ", t->support_raw) : with;
             t->lead_raw = cd_arena_strndup(a, t->lead_raw, lead_end);
         }
         if (t->lead_raw) cd_agency_split(opt->rules, t->lead_raw, strlen(t->lead_raw), &t->lead, a);

@@ -98,7 +98,7 @@ static char *join_text(cd_arena *a, const char *x, const char *y) {
     if (!ly) return cd_arena_strdup(a, x);
     /* a word split at a hyphen inside a token ("02-" | "CTr/BCĐTW") joins without a space */
     bool glue = x[lx - 1] == '-' && lx >= 2 && x[lx - 2] != ' ';
-    return cd_arena_printf(a, glue ? "%s%s" : "%s %s", x, y);
+    return cd_arena_cat(a, x, glue ? "" : " ", y);
 }
 
 static cd_field_kind field_of_label_uncached(const cd_rules *rules, const char *label, size_t len, bool *indicators);

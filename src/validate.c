@@ -59,13 +59,13 @@ static const char *excerpt(cd_document *doc, const char *s) {
     if (s[word_end] == ' ') n = word_end;
     while (n && strchr(" ,;:", s[n - 1]))
         n--;
-    return cd_arena_printf(&doc->arena, "%.*s…", (int)n, s);
+    return cd_arena_cat(&doc->arena, cd_arena_strndup(&doc->arena, s, n), "…");
 }
 
 /* "T012 (1.2)" or "T012" for an unlabelled task: the id is the record's key,
  * the number is what the page prints. */
 static const char *task_name(cd_document *doc, const cd_task *t) {
-    return *t->number ? cd_arena_printf(&doc->arena, "%s (%s)", t->id, t->number) : t->id;
+    return *t->number ? cd_arena_cat(&doc->arena, t->id, " (", t->number, ")") : t->id;
 }
 
 /* Index of the first line whose source line is >= src (lines are sorted). */

@@ -269,12 +269,24 @@ static void test_cleanups(void **state) {
     assert_int_equal(cleaned[1], 1);
 }
 
+/* cd_arena_cat: the pieces in order, empty ones and one alone included. */
+static void test_cat(void **state) {
+    (void)state;
+    cd_arena a;
+    cd_arena_init(&a);
+    assert_string_equal(cd_arena_cat(&a, "1.2", ". ", "Xây dựng kế hoạch"), "1.2. Xây dựng kế hoạch");
+    assert_string_equal(cd_arena_cat(&a, "", "a", ""), "a");
+    assert_string_equal(cd_arena_cat(&a, "một"), "một");
+    cd_arena_free(&a);
+}
+
 int main(void) {
     const char *v = getenv("ALLOC_FAIL_VERBOSE");
     verbose = v && *v && strcmp(v, "0");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outside_a_document),
         cmocka_unit_test(test_cleanups),
+        cmocka_unit_test(test_cat),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_sample),
         cmocka_unit_test(test_html),
