@@ -52,14 +52,18 @@ demo: deps
 	@ls out
 
 # Everything: rule examples, unit tests, golden files, accuracy ratchets, the CLI
-# under valgrind, then the whole suite again under ASan+UBSan, then a short run
-# of every fuzz target.
+# under valgrind, the whole suite again under ASan+UBSan, and a short run of
+# every fuzz target.  The suites are independent (each works in its own
+# mktemp directory), so they run CHECK_JOBS at a time, each one's output
+# printed whole when it ends; the time of each phase is printed after it.
+CHECK_TESTS := rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats bad
+CHECK_JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 check: test-deps
-	@$(MAKE) --no-print-directory all unit-bins
-	@$(MAKE) --no-print-directory rules-test unit golden cli accuracy schemas spreadsheet database batch-test template-test formats bad
-	@$(MAKE) --no-print-directory valgrind
-	@$(MAKE) --no-print-directory asan
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) all unit-bins
+	@t=$$(date +%s); $(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target $(CHECK_TESTS) && \
+	    echo "check: test suites passed in $$(($$(date +%s) - t)) s"
+	@t=$$(date +%s); $(MAKE) --no-print-directory -j$(CHECK_JOBS) --output-sync=target valgrind asan fuzz-smoke && \
+	    echo "check: valgrind, ASan+UBSan suites and fuzz smoke passed in $$(($$(date +%s) - t)) s"
 
 unit-bins: $(TEST_BIN)
 
@@ -120,8 +124,7 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    build/asan/chidao unit-bins-asan
-	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan rules-test unit golden cli accuracy \
-	    schemas spreadsheet database batch-test template-test formats bad
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory BUILD=build/asan $(CHECK_TESTS)
 
 unit-bins-asan: $(TEST_BIN)
 
