@@ -493,9 +493,10 @@ static void from_caption(meta_ctx *c, int *caption_year) {
     cd_meta *meta = &doc->meta;
     cd_match m;
     *caption_year = 0;
+    const cd_rule *caption = rule(c, "caption"); /* tried on every line: looked up once */
     for (size_t i = 0; i < doc->n_lines; i++) {
         const cd_line *ln = &doc->lines[i];
-        if (!search(c, "caption", ln->text, &m)) continue;
+        if (!cd_rule_search(caption, ln->text, ln->len, 0, &m)) continue;
         char *num = group(c, &m, "num");
         int y = group_int(c, &m, "y"), mo = group_int(c, &m, "m"), d = group_int(c, &m, "d");
         if (!y) y = group_int(c, &m, "y2"), mo = group_int(c, &m, "m2"), d = group_int(c, &m, "d2");

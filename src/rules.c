@@ -61,6 +61,7 @@ struct cd_rule {
     bool has_first_bytes; /* first_bytes holds every byte a match can begin with */
     bool anchored;        /* matches only at the start of the subject */
     uint64_t first_bytes[4];
+    uint64_t needed_bytes[4]; /* a match holds one of these bytes (all zero: no such byte known) */
 };
 
 struct cd_rule_group {
@@ -459,30 +460,46 @@ static bool inline_caseless(const char *p) {
  * Unicode folds with it (K, Å-less Kelvin sign, long s, dotted/dotless i); a
  * non-ASCII unit under caseless matching is not used at all.  A pattern that
  * can match the empty string is never skipped. */
+/* The bytes a code unit can be matched by: itself, and under caseless
+ * matching an ASCII letter's other case and the lead bytes of the non-ASCII
+ * characters Unicode folds with it.  false when unusable (a non-ASCII unit
+ * under caseless matching). */
+static bool unit_bytes(uint32_t cu, bool caseless, uint64_t set[4]) {
+    if (cu > 0xFF || (cu >= 0x80 && caseless)) return false;
+    uint32_t units[4] = {cu, cu, cu, cu};
+    if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') { /* both cases even when not caseless: a superset is safe */
+        units[1] = cu ^ 0x20;
+        if ((cu | 0x20) == 'k') units[2] = 0xE2; /* U+212A KELVIN SIGN */
+        if ((cu | 0x20) == 's') units[2] = 0xC5; /* U+017F LATIN SMALL LETTER LONG S */
+        if ((cu | 0x20) == 'i') units[2] = 0xC4; /* U+0130, U+0131 */
+    }
+    for (int k = 0; k < 4; k++)
+        set[units[k] >> 6] |= 1ull << (units[k] & 63);
+    return true;
+}
+
 static void first_bytes_of(cd_rule *r) {
     uint32_t empty = 1, type = 0;
     r->has_first_bytes = false;
     memset(r->first_bytes, 0, sizeof r->first_bytes);
+    memset(r->needed_bytes, 0, sizeof r->needed_bytes);
     if (pcre2_pattern_info(r->code, PCRE2_INFO_MATCHEMPTY, &empty) != 0 || empty) return;
+    bool caseless = (r->options & PCRE2_CASELESS) || inline_caseless(r->expanded);
+    /* the rightmost literal unit every match holds (PCRE2_INFO_LASTCODEUNIT):
+     * a subject without it is skipped like one without a first byte */
+    uint32_t last_type = 0, last = 0;
+    if (pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &last_type) == 0 && last_type == 1 &&
+        pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODEUNIT, &last) == 0 &&
+        !unit_bytes(last, caseless, r->needed_bytes))
+        memset(r->needed_bytes, 0, sizeof r->needed_bytes);
     if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &type) != 0) return;
     uint32_t all = 0;
     r->anchored = pcre2_pattern_info(r->code, PCRE2_INFO_ALLOPTIONS, &all) == 0 && (all & PCRE2_ANCHORED);
     const uint8_t *map = NULL;
     if (type == 1) {
         uint32_t cu = 0;
-        if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &cu) != 0 || cu > 0xFF) return;
-        bool caseless = (r->options & PCRE2_CASELESS) || inline_caseless(r->expanded);
-        if (cu >= 0x80 && caseless) return;
-        uint32_t units[4] = {cu, cu, cu, cu};
-        if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
-            units[1] = cu ^ 0x20;
-            if ((cu | 0x20) == 'k') units[2] = 0xE2; /* U+212A KELVIN SIGN */
-            if ((cu | 0x20) == 's') units[2] = 0xC5; /* U+017F LATIN SMALL LETTER LONG S */
-            if ((cu | 0x20) == 'i') units[2] = 0xC4; /* U+0130, U+0131 */
-        }
-        for (int k = 0; k < 4; k++)
-            r->first_bytes[units[k] >> 6] |= 1ull << (units[k] & 63);
-        r->has_first_bytes = true;
+        if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &cu) != 0) return;
+        r->has_first_bytes = unit_bytes(cu, caseless, r->first_bytes);
         return;
     }
     if (pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTBITMAP, &map) != 0 || !map) return;
@@ -512,21 +529,26 @@ typedef struct subject_bytes {
     byte_set set;
 } subject_bytes;
 
+static bool meets(const uint64_t set[4], const byte_set *b) {
+    return ((set[0] & b->w[0]) | (set[1] & b->w[1]) | (set[2] & b->w[2]) | (set[3] & b->w[3])) != 0;
+}
+
 /* false when r cannot match in sb's subject: it holds none of the bytes a
- * match of r begins with. */
+ * match of r begins with, or none of the bytes every match holds. */
 static bool may_start_in(const cd_rule *r, subject_bytes *sb) {
-    if (!r->has_first_bytes) return true;
-    if (r->anchored) { /* one byte to look at */
+    if (r->has_first_bytes && r->anchored) { /* one byte to look at (cheaper than the set) */
         unsigned char c = sb->len ? (unsigned char)sb->s[0] : 0;
         return sb->len && (r->first_bytes[c >> 6] & (1ull << (c & 63)));
     }
+    bool needs = (r->needed_bytes[0] | r->needed_bytes[1] | r->needed_bytes[2] | r->needed_bytes[3]) != 0;
+    /* the set costs a pass over the subject: made for the first bytes, only
+     * looked at for the needed ones (PCRE2 checks those itself, more slowly) */
+    if (!r->has_first_bytes && (!needs || !sb->made)) return true;
     if (!sb->made) {
         byte_set_of(sb->s, sb->len, 0, &sb->set);
         sb->made = true;
     }
-    const byte_set *b = &sb->set;
-    return ((r->first_bytes[0] & b->w[0]) | (r->first_bytes[1] & b->w[1]) | (r->first_bytes[2] & b->w[2]) |
-            (r->first_bytes[3] & b->w[3])) != 0;
+    return (!needs || meets(r->needed_bytes, &sb->set)) && (!r->has_first_bytes || meets(r->first_bytes, &sb->set));
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }

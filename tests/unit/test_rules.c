@@ -91,6 +91,40 @@ static void test_lists_macros_emits_and_examples(void **state) {
     cd_arena_free(&a);
 }
 
+/* The group iterations skip a rule when the subject lacks every byte a match
+ * could start with or every byte a match must hold: never a rule that would
+ * have matched (other cases, Unicode case folds, anchored rules). */
+static void test_group_skips_keep_every_match(void **state) {
+    (void)state;
+    write_rules("skip.rules", "[a]\npattern = (?i)x+yz\nemit = k=a\n\n"
+                              "[b]\npattern = [ ]*<b>\\d</b>\nemit = k=b\n\n"
+                              "[c]\npattern = (?i)đ\\d\nemit = k=c\n\n"
+                              "[d]\npattern = (?i)^k\\d\nemit = k=d\n");
+    cd_arena a;
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    assert_non_null(rs);
+    const cd_rule_group *g = cd_rules_group(rs, "skip");
+    static const struct {
+        const char *text, *rule;
+    } cases[] = {
+        {"aaa XXYZ", "a"}, {"aaa xyZ", "a"},     {"văn bản <b>1</b> số", "b"}, {"Số Đ5", "c"},
+        {"K7 đầu dòng", "d"}, {"\u212A7 Kelvin", "d"}, {"x y z <b>", NULL},        {"đ k7", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cd_match m;
+        const cd_rule *r = cd_group_first(g, cases[i].text, strlen(cases[i].text), &m);
+        if (!cases[i].rule)
+            assert_null(r);
+        else
+            assert_string_equal(r ? cd_rule_name(r) : "(none)", cases[i].rule);
+    }
+    cd_rules_free(rs);
+    cd_arena_free(&a);
+}
+
 static void test_shipped_rules_pass_their_examples(void **state) {
     (void)state;
     int total = 0;
@@ -102,6 +136,7 @@ int main(void) {
     const struct CMUnitTest dir_tests[] = {
         cmocka_unit_test(test_bad_pattern_names_file_line_and_caret),
         cmocka_unit_test(test_lists_macros_emits_and_examples),
+        cmocka_unit_test(test_group_skips_keep_every_match),
     };
     const struct CMUnitTest shipped[] = {cmocka_unit_test(test_shipped_rules_pass_their_examples)};
     int failed = cmocka_run_group_tests(dir_tests, make_dir, remove_dir);
