@@ -515,9 +515,24 @@ typedef struct byte_set {
 
 static void byte_set_of(const char *s, size_t len, size_t start, byte_set *b) {
     memset(b, 0, sizeof *b);
-    for (size_t i = start; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        b->w[c >> 6] |= 1ull << (c & 63);
+    if (len - start < 64) {
+        for (size_t i = start; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            b->w[c >> 6] |= 1ull << (c & 63);
+        }
+        return;
+    }
+    /* A long subject: a byte table first (independent stores, where setting
+     * bits in four words makes each byte wait for the previous one), then
+     * each eight table bytes (0 or 1) gathered into eight bits by one
+     * multiplication. */
+    unsigned char seen[256] = {0};
+    for (size_t i = start; i < len; i++)
+        seen[(unsigned char)s[i]] = 1;
+    for (unsigned k = 0; k < 256; k += 8) {
+        uint64_t x;
+        memcpy(&x, seen + k, 8);
+        b->w[k >> 6] |= ((x * 0x0102040810204080ull) >> 56) << (k & 63);
     }
 }
 
