@@ -34,7 +34,8 @@ typedef struct scratch {
     cd_arena *arena;
     UChar *u, *v; /* UTF-16 work buffers, cap16 units each */
     int32_t cap16;
-    char *out; /* UTF-8 result, 3 * cap16 + 1 bytes */
+    char *out; /* UTF-8 result buffer, 3 * cap16 + 1 bytes */
+    const char *res; /* the result: out, or the input itself when it was already clean */
     size_t len8;
 } scratch;
 
@@ -261,22 +262,22 @@ static bool already_clean(const char *s, size_t n) {
     return true;
 }
 
-/* Spaces + NFC + tone marks of s[0..n).  The result is sc->out / sc->len8,
- * valid until the next call. */
+/* Spaces + NFC + tone marks of s[0..n).  The result is sc->res / sc->len8,
+ * valid until the next call (and while s is). */
 static void core(scratch *sc, const char *s, size_t n) {
+    if (already_clean(s, n)) { /* most lines: nothing to copy */
+        sc->res = s;
+        sc->len8 = n;
+        return;
+    }
     bool ascii = true;
     for (size_t i = 0; i < n && ascii; i++)
         ascii = (unsigned char)s[i] < 0x80;
     scratch_reserve(sc, (int32_t)n + 1, 0);
+    sc->res = sc->out;
     if (ascii) { /* already NFC, no tone marks: spaces only */
         sc->len8 = fix_spaces_ascii(s, n, sc->out);
         sc->out[sc->len8] = 0;
-        return;
-    }
-    if (already_clean(s, n)) {
-        memcpy(sc->out, s, n);
-        sc->out[n] = 0;
-        sc->len8 = n;
         return;
     }
     UErrorCode err = U_ZERO_ERROR;
@@ -311,10 +312,10 @@ static void core(scratch *sc, const char *s, size_t n) {
 char *cd_normalize_text(const char *s, size_t len, size_t *out_len, cd_arena *a) {
     UChar su[CD_SMALL_UNITS], sv[CD_SMALL_UNITS];
     char sout[3 * CD_SMALL_UNITS + 1];
-    scratch sc = {a, su, sv, CD_SMALL_UNITS, sout, 0};
+    scratch sc = {a, su, sv, CD_SMALL_UNITS, sout, sout, 0};
     core(&sc, s ? s : "", s ? len : 0);
     if (out_len) *out_len = sc.len8;
-    return cd_arena_strndup(a, sc.out, sc.len8);
+    return cd_arena_strndup(a, sc.res, sc.len8);
 }
 
 /* ------------------------------------------------------------------ markup */
@@ -435,7 +436,7 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
     size_t longest = 0;
     for (size_t i = 0; i < doc->n_lines; i++)
         if (doc->lines[i].len > longest) longest = doc->lines[i].len;
-    scratch sc = {a, NULL, NULL, 0, NULL, 0};
+    scratch sc = {a, NULL, NULL, 0, NULL, NULL, 0};
     scratch_reserve(&sc, (int32_t)longest + 1, 0);
 
     bold_state bs = {false, 0};
@@ -454,17 +455,18 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
             ln->len = 0;
             continue;
         }
-        const char *text = sc.out;
+        const char *text = sc.res;
         size_t len = sc.len8;
         bool was_open = bs.open;
         cd_match m;
         if (mk.group && (!mk.trigger || cd_rule_search(mk.trigger, text, len, 0, &m))) {
-            const char *clean = cd_arena_strndup(a, text, len);
+            /* the next core() reuses the scratch: keep a copy unless it is the line itself */
+            const char *clean = text == ln->text ? text : cd_arena_strndup(a, text, len);
             size_t out_len;
             const char *res = apply_markup(&mk, ln, &bs, clean, len, &out_len, a);
             if (res != clean) {
                 core(&sc, res, out_len);
-                text = sc.out;
+                text = sc.res;
                 len = sc.len8;
             } else {
                 text = clean;
@@ -480,7 +482,8 @@ int cd_normalize(cd_document *doc, const cd_options *opt) {
         }
         if (!len) ln->flags |= CD_LINE_BLANK;
         if (memchr(text, '\t', len)) ln->flags |= CD_LINE_TABS;
-        if (len != ln->len || memcmp(text, ln->text, len)) ln->text = cd_arena_strndup(a, text, len);
+        if (text != ln->text && (len != ln->len || memcmp(text, ln->text, len)))
+            ln->text = cd_arena_strndup(a, text, len);
         ln->len = len;
     }
     if (bs.open) /* a bold mark never closed: it was a stray "**" */
