@@ -547,13 +547,32 @@ static int year_from_deadlines(cd_document *doc, const cd_options *opt) {
 }
 
 /* false when the time budget ran out (limits.h) */
+/* "T007", "I012", "T1234": a letter and the number, at least three digits
+ * (what "%c%03zu" prints, without printf: one per task). */
+static const char *record_id(cd_arena *a, char letter, size_t n) {
+    char digits[24];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k < 3)
+        digits[k++] = '0';
+    char *id = cd_arena_alloc(a, k + 2);
+    id[0] = letter;
+    for (size_t i = 0; i < k; i++)
+        id[1 + i] = digits[k - 1 - i];
+    id[k + 1] = 0;
+    return id;
+}
+
 static bool resolve(cd_document *doc, const cd_options *opt) {
     cd_arena *a = &doc->arena;
     if (!doc->meta.year) doc->meta.year = year_from_deadlines(doc, opt);
     for (size_t i = 0; i < doc->n_tasks; i++) {
         if (i % CD_LIMIT_TIME_EVERY == 0 && cd_time_up(opt)) return false;
         cd_task *t = &doc->tasks[i];
-        t->id = cd_arena_printf(a, "T%03zu", i + 1);
+        t->id = record_id(a, 'T', i + 1);
         size_t lead_end, support_start;
         if (t->lead_raw &&
             cd_agency_split_lead_support(opt->rules, t->lead_raw, strlen(t->lead_raw), &lead_end, &support_start)) {
@@ -572,7 +591,7 @@ static bool resolve(cd_document *doc, const cd_options *opt) {
     }
     for (size_t i = 0; i < doc->n_indicators; i++) {
         cd_indicator *ind = &doc->indicators[i];
-        ind->id = cd_arena_printf(a, "I%03zu", i + 1);
+        ind->id = record_id(a, 'I', i + 1);
         if (ind->lead_raw) cd_agency_split(opt->rules, ind->lead_raw, strlen(ind->lead_raw), &ind->lead, a);
     }
     return true;
