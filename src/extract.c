@@ -546,7 +546,6 @@ static int year_from_deadlines(cd_document *doc, const cd_options *opt) {
     return n ? years[best] : 0;
 }
 
-/* false when the time budget ran out (limits.h) */
 /* "T007", "I012", "T1234": a letter and the number, at least three digits
  * (what "%c%03zu" prints, without printf: one per task). */
 static const char *record_id(cd_arena *a, char letter, size_t n) {
@@ -566,6 +565,7 @@ static const char *record_id(cd_arena *a, char letter, size_t n) {
     return id;
 }
 
+/* false when the time budget ran out (limits.h) */
 static bool resolve(cd_document *doc, const cd_options *opt) {
     cd_arena *a = &doc->arena;
     if (!doc->meta.year) doc->meta.year = year_from_deadlines(doc, opt);

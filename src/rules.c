@@ -450,20 +450,10 @@ static bool inline_caseless(const char *p) {
     return false;
 }
 
-/* The bytes a match of r can begin with, when PCRE2's own start analysis
- * knows them: the start bitmap it builds (which allows for case folding), or
- * a fixed first code unit.  The group iterations (cd_group_first,
- * cd_group_replace) then skip, with one look at the set of the bytes of the
- * subject, every rule that cannot start in it: most rules of a group on
- * most lines.  A fixed first code unit is widened to its other cases: an
- * ASCII letter to both cases and the lead bytes of the non-ASCII characters
- * Unicode folds with it (K, Å-less Kelvin sign, long s, dotted/dotless i); a
- * non-ASCII unit under caseless matching is not used at all.  A pattern that
- * can match the empty string is never skipped. */
-/* The bytes a code unit can be matched by: itself, and under caseless
- * matching an ASCII letter's other case and the lead bytes of the non-ASCII
- * characters Unicode folds with it.  false when unusable (a non-ASCII unit
- * under caseless matching). */
+/* The bytes a code unit can be matched by: itself, and for an ASCII letter
+ * its other case and the lead bytes of the non-ASCII characters Unicode
+ * folds with it (Kelvin sign, long s, dotted/dotless i).  false when
+ * unusable: a non-ASCII unit under caseless matching. */
 static bool unit_bytes(uint32_t cu, bool caseless, uint64_t set[4]) {
     if (cu > 0xFF || (cu >= 0x80 && caseless)) return false;
     uint32_t units[4] = {cu, cu, cu, cu};
@@ -478,6 +468,13 @@ static bool unit_bytes(uint32_t cu, bool caseless, uint64_t set[4]) {
     return true;
 }
 
+/* The bytes a match of r can begin with, when PCRE2's own start analysis
+ * knows them: the start bitmap it builds (which allows for case folding), or
+ * a fixed first code unit.  The group iterations (cd_group_first,
+ * cd_group_replace) then skip, with one look at the set of the bytes of the
+ * subject, every rule that cannot start in it: most rules of a group on
+ * most lines (a fixed unit widened by unit_bytes).  A pattern that can
+ * match the empty string is never skipped. */
 static void first_bytes_of(cd_rule *r) {
     uint32_t empty = 1, type = 0;
     r->has_first_bytes = false;
