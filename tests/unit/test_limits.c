@@ -173,10 +173,7 @@ static void test_regex_limits(void **state) {
     fputs("[evil]\npattern = ^(a+)+$\nexample = aaa => match=aaa\n", f);
     fclose(f);
     cd_arena a;
-    cd_arena_init(&a);
-    cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    cd_rules *rs = load_rules_from(tmpdir, &a);
     assert_non_null(rs);
     const cd_rule *evil = cd_rules_get(rs, "evil", "evil");
     assert_non_null(evil);

@@ -63,10 +63,7 @@ static void test_lists_macros_emits_and_examples(void **state) {
         "[ubnd]\npattern = \\bUBND\\b\nreplace = Ủy ban nhân dân\nexample = UBND tỉnh => Ủy ban nhân dân tỉnh\n\n"
         "[wrong]\npattern = ^x\nemit = k=1\nexample = x => k=2\n");
     cd_arena a;
-    cd_arena_init(&a);
-    cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    cd_rules *rs = load_rules_from(tmpdir, &a);
     assert_non_null(rs);
     cd_match m;
     const cd_rule *dept = cd_rules_get(rs, "vocab", "dept");
@@ -101,10 +98,7 @@ static void test_group_skips_keep_every_match(void **state) {
                               "[c]\npattern = (?i)đ\\d\nemit = k=c\n\n"
                               "[d]\npattern = (?i)^k\\d\nemit = k=d\n");
     cd_arena a;
-    cd_arena_init(&a);
-    cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
+    cd_rules *rs = load_rules_from(tmpdir, &a);
     assert_non_null(rs);
     const cd_rule_group *g = cd_rules_group(rs, "skip");
     static const struct {

@@ -16,16 +16,23 @@
 
 static cd_rules *test_rules;
 
-static int test_rules_setup(void **state) {
-    (void)state;
-    cd_arena a;
-    cd_arena_init(&a);
+/* The rule files of dir, or NULL with the errors printed; a is initialised
+ * here and holds the errors (the caller frees it). */
+static cd_rules *load_rules_from(const char *dir, cd_arena *a) {
+    cd_arena_init(a);
     cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    test_rules = cd_rules_load_dir(cd_rules_default_dir(), &errs);
+    cd_diags_init(&errs, a);
+    cd_rules *rs = cd_rules_load_dir(dir, &errs);
     for (size_t i = 0; i < errs.n; i++)
         fprintf(stderr, "%s:%d: %s\n", errs.items[i].file ? errs.items[i].file : "?", errs.items[i].line,
                 errs.items[i].message);
+    return rs;
+}
+
+static int test_rules_setup(void **state) {
+    (void)state;
+    cd_arena a;
+    test_rules = load_rules_from(cd_rules_default_dir(), &a);
     cd_arena_free(&a);
     return test_rules ? 0 : -1;
 }
