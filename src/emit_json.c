@@ -60,13 +60,16 @@ static void put(jw *w, const char *s, size_t n) {
 
 static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
 
-/* A newline and the indentation of the current level: one copy. */
-static const char k_break[] = "\n                                ";
+/* A newline and the indentation of the current level, after a comma when
+ * asked: one copy. */
+static void line_break(jw *w, bool comma) {
+    static const char comma_break[] = ",\n                                ";
+    size_t max = sizeof comma_break - 3, indent = 2 * (size_t)w->depth < max ? 2 * (size_t)w->depth : max;
+    put(w, comma_break + !comma, 1 + comma + indent);
+}
 
 static void newline(jw *w) {
-    if (w->compact) return;
-    size_t indent = 2 * (size_t)w->depth < sizeof k_break - 2 ? 2 * (size_t)w->depth : sizeof k_break - 2;
-    put(w, k_break, 1 + indent);
+    if (!w->compact) line_break(w, false);
 }
 
 static int jansson_sink(const char *buf, size_t n, void *data) {
@@ -126,15 +129,12 @@ static void string(jw *w, const char *s) {
 
 /* Start the next member or element at the current level. */
 static void next(jw *w) {
-    static const char comma_break[] = ",\n                                ";
     bool first = w->first[w->depth];
     w->first[w->depth] = false;
-    if (w->compact) {
-        if (!first) put(w, ",", 1);
-        return;
-    }
-    size_t indent = 2 * (size_t)w->depth < sizeof comma_break - 3 ? 2 * (size_t)w->depth : sizeof comma_break - 3;
-    put(w, comma_break + first, 2 - first + indent); /* ",\n" then the indent, or "\n" then the indent */
+    if (!w->compact)
+        line_break(w, !first);
+    else if (!first)
+        put(w, ",", 1);
 }
 
 /* Keys are the contract's own names (string literals, nothing to escape):
