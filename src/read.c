@@ -1,15 +1,18 @@
 /* read.c — bytes to lines.
  *
  * Two passes over the input: the first validates UTF-8 (Unicode Table 3-7:
- * no overlong forms, no surrogates, nothing above U+10FFFF), finds NUL bytes,
- * counts lines and enforces the limits without allocating; the second copies
- * the text once into the arena (repairing invalid sequences when asked) and
- * cuts it into NUL-terminated lines in place. */
+ * no overlong forms, no surrogates, nothing above U+10FFFF), finds NUL bytes
+ * and bounds the number of lines without allocating; the second copies the
+ * text once into the arena (repairing invalid sequences when asked) and cuts
+ * it into NUL-terminated lines in place.  The first pass is a table-driven
+ * automaton that only says yes or no; when it says no (or the line count
+ * may exceed its limit) a slower scan finds what is wrong and where. */
 #include "read.h"
 
 #include "limits.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -135,6 +138,89 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, uint64_t 
     }
 }
 
+/* The fast first pass: a UTF-8 automaton in the "shift" form, where each
+ * byte's row packs the next state of every state as a 6-bit shift amount, so
+ * one step is a table load (independent of the state) and a shift.  States
+ * (as shifts): how many continuation bytes are still due, and for the lead
+ * bytes E0, ED, F0, F4 the narrower range their second byte must fall in. */
+enum {
+    U8_OK = 0,          /* between characters */
+    U8_CONT1 = 6,       /* one continuation byte due */
+    U8_CONT2 = 12,      /* two */
+    U8_E0 = 18,         /* after E0: A0-BF, then one */
+    U8_ED = 24,         /* after ED: 80-9F, then one */
+    U8_CONT3 = 30,      /* three */
+    U8_F0 = 36,         /* after F0: 90-BF, then two */
+    U8_F4 = 42,         /* after F4: 80-8F, then two */
+    U8_BAD = 48         /* ill-formed (or a NUL byte): stays so */
+};
+/* The top bit of a row marks a line terminator (CR, LF): counted in passing. */
+#define U8_EOL (1ull << 63)
+static uint64_t utf8_rows[256];
+static pthread_once_t utf8_rows_once = PTHREAD_ONCE_INIT;
+
+static void utf8_row(unsigned b, unsigned from, unsigned to) {
+    utf8_rows[b] = (utf8_rows[b] & ~(63ull << from)) | (uint64_t)to << from;
+}
+
+static void build_utf8_rows(void) {
+    static const unsigned states[] = {U8_OK, U8_CONT1, U8_CONT2, U8_E0, U8_ED, U8_CONT3, U8_F0, U8_F4, U8_BAD};
+    for (unsigned b = 0; b < 256; b++) {
+        for (size_t k = 0; k < sizeof states / sizeof *states; k++)
+            utf8_row(b, states[k], U8_BAD);
+        if (b >= 0x01 && b <= 0x7F) utf8_row(b, U8_OK, U8_OK); /* a NUL is refused: the slow scan says where */
+        if (b >= 0x80 && b <= 0xBF) {
+            utf8_row(b, U8_CONT1, U8_OK);
+            utf8_row(b, U8_CONT2, U8_CONT1);
+            utf8_row(b, U8_CONT3, U8_CONT2);
+            if (b >= 0xA0) utf8_row(b, U8_E0, U8_CONT1);
+            if (b <= 0x9F) utf8_row(b, U8_ED, U8_CONT1);
+            if (b >= 0x90) utf8_row(b, U8_F0, U8_CONT2);
+            if (b <= 0x8F) utf8_row(b, U8_F4, U8_CONT2);
+        }
+        if (b >= 0xC2 && b <= 0xDF) utf8_row(b, U8_OK, U8_CONT1);
+        if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) utf8_row(b, U8_OK, U8_CONT2);
+        if (b == 0xE0) utf8_row(b, U8_OK, U8_E0);
+        if (b == 0xED) utf8_row(b, U8_OK, U8_ED);
+        if (b >= 0xF1 && b <= 0xF3) utf8_row(b, U8_OK, U8_CONT3);
+        if (b == 0xF0) utf8_row(b, U8_OK, U8_F0);
+        if (b == 0xF4) utf8_row(b, U8_OK, U8_F4);
+        if (b == '\n' || b == '\r') utf8_rows[b] |= U8_EOL;
+    }
+}
+
+/* Is s[start..n) well-formed UTF-8 without NUL bytes?  *eols gets the number
+ * of CR and LF bytes: one more is a bound on the number of lines.  Two
+ * automata run side by side, on the halves of the text, to keep the
+ * processor busy (each step waits for the last): the second half begins at a
+ * byte that is not a continuation byte, so each half is checked on its own. */
+static bool fast_scan(const unsigned char *s, size_t n, size_t start, size_t *eols) {
+    pthread_once(&utf8_rows_once, build_utf8_rows);
+    size_t mid = start + (n - start) / 2;
+    while (mid < n && (s[mid] & 0xC0) == 0x80)
+        mid++;
+    uint64_t a = U8_OK, b = U8_OK;
+    size_t count = 0, i = start, j = mid;
+    for (; i < mid && j < n; i++, j++) {
+        uint64_t ra = utf8_rows[s[i]], rb = utf8_rows[s[j]];
+        a = ra >> (a & 63);
+        b = rb >> (b & 63);
+        count += (ra >> 63) + (rb >> 63);
+    }
+    for (; i < mid; i++) {
+        uint64_t ra = utf8_rows[s[i]];
+        a = ra >> (a & 63);
+        count += ra >> 63;
+    }
+    for (; j < n; j++) {
+        uint64_t rb = utf8_rows[s[j]];
+        b = rb >> (b & 63);
+        count += rb >> 63;
+    }
+    *eols = count;
+    return (a & 63) == U8_OK && (b & 63) == U8_OK;
+}
+
 /* Copy s[start..n) into dst, each invalid sequence replaced by U+FFFD.
  * Returns the bytes written. */
 static size_t copy_repaired(const unsigned char *s, size_t n, size_t start, char *dst) {
@@ -192,6 +278,31 @@ static int bullet_width(const char *p) {
     return w;
 }
 
+/* The diagnostic for what the slow scan found wrong, or CD_EXIT_OK when the
+ * text can be read (invalid sequences are repaired under --repair). */
+static int refuse(cd_document *doc, const cd_options *opt, const scan *sc, bool repair) {
+    if (sc->nul_off != SIZE_MAX) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc->nul_line,
+                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc->nul_off,
+                    sc->nul_line, sc->nul_col);
+        return CD_EXIT_INPUT;
+    }
+    if (sc->long_line)
+        return cd_limit_exceeded(doc, opt, (int)sc->long_line, CD_LIMIT_LINE_LENGTH, "line %zu is %zu bytes long",
+                                 sc->long_line, sc->long_len);
+    if (sc->n_lines > cd_limit(opt, CD_LIMIT_LINES))
+        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_LINES, "the text has %zu lines", sc->n_lines);
+    if (sc->n_invalid && !repair) {
+        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-utf8", doc->path, (int)sc->bad_line,
+                    "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc->bad_byte, sc->bad_off,
+                    sc->bad_line, sc->bad_col,
+                    sc->n_invalid > 1 ? cd_arena_printf(&doc->arena, "; %zu invalid sequences in all", sc->n_invalid)
+                                      : "");
+        return CD_EXIT_INPUT;
+    }
+    return CD_EXIT_OK;
+}
+
 int cd_read(cd_document *doc, const cd_options *opt) {
     if (!doc->diags.arena) cd_diags_init(&doc->diags, &doc->arena);
     if (!doc->encoding) doc->encoding = "UTF-8";
@@ -212,26 +323,17 @@ int cd_read(cd_document *doc, const cd_options *opt) {
         return CD_EXIT_INPUT;
     }
 
-    scan sc;
-    scan_input(s, n, start, cd_limit(opt, CD_LIMIT_LINE_LENGTH), &sc);
-    if (sc.nul_off != SIZE_MAX) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc.nul_line,
-                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc.nul_off, sc.nul_line,
-                    sc.nul_col);
-        return CD_EXIT_INPUT;
-    }
-    if (sc.long_line)
-        return cd_limit_exceeded(doc, opt, (int)sc.long_line, CD_LIMIT_LINE_LENGTH, "line %zu is %zu bytes long",
-                                 sc.long_line, sc.long_len);
-    if (sc.n_lines > cd_limit(opt, CD_LIMIT_LINES))
-        return cd_limit_exceeded(doc, opt, 0, CD_LIMIT_LINES, "the text has %zu lines", sc.n_lines);
-    if (sc.n_invalid && !repair) {
-        cd_diag_add(&doc->diags, CD_SEV_ERROR, "invalid-utf8", doc->path, (int)sc.bad_line,
-                    "invalid UTF-8 byte 0x%02X at offset %zu (line %zu, column %zu)%s", sc.bad_byte, sc.bad_off,
-                    sc.bad_line, sc.bad_col,
-                    sc.n_invalid > 1 ? cd_arena_printf(&doc->arena, "; %zu invalid sequences in all", sc.n_invalid)
-                                     : "");
-        return CD_EXIT_INPUT;
+    /* Pass 1: fast when the text is well-formed and its line count plainly
+     * within the limit; otherwise the slow scan says what is wrong. */
+    scan sc = {.bad_off = SIZE_MAX, .nul_off = SIZE_MAX};
+    size_t eols = 0;
+    bool fast = fast_scan(s, n, start, &eols) && eols < cd_limit(opt, CD_LIMIT_LINES);
+    if (!fast) {
+        scan_input(s, n, start, cd_limit(opt, CD_LIMIT_LINE_LENGTH), &sc);
+        int rc = refuse(doc, opt, &sc, repair);
+        if (rc != CD_EXIT_OK) return rc;
+    } else {
+        sc.n_lines = eols + 1; /* a bound: CRLF counts twice, and the last line may be empty */
     }
 
     /* Pass 2: one copy of the text; terminators become NULs in place.  A
@@ -251,9 +353,12 @@ int cd_read(cd_document *doc, const cd_options *opt) {
                     sc.n_invalid, sc.n_invalid > 1 ? "s" : "", sc.bad_byte, sc.bad_off, sc.bad_line, sc.bad_col);
 
     cd_line *lines = cd_arena_alloc(&doc->arena, sizeof *lines * sc.n_lines);
-    size_t k = 0, i = 0;
+    size_t k = 0, i = 0, max_line = cd_limit(opt, CD_LIMIT_LINE_LENGTH);
     while (i < len && k < sc.n_lines) {
         size_t e = i + strcspn(text + i, "\r\n"); /* text has no NUL (refused above) and ends in one */
+        if (fast && e - i > max_line) /* (the slow scan has checked) */
+            return cd_limit_exceeded(doc, opt, (int)(k + 1), CD_LIMIT_LINE_LENGTH, "line %zu is %zu bytes long", k + 1,
+                                     e - i);
         cd_line *ln = &lines[k];
         ln->text = text + i;
         ln->len = e - i;

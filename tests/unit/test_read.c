@@ -234,6 +234,55 @@ static void test_valid_utf8_edges(void **state) {
     close_doc(&t);
 }
 
+static void test_truncated_at_end(void **state) {
+    (void)state;
+    /* a sequence cut off by the end of the file, after good text and a
+     * newline: the fast check must not take the file's end as a boundary */
+    static const char *const cut[] = {"ok\nVi\xE1\xBB", "ok\n\xC3", "ok\n\xF0\x9F\x98", "ok\n\xE1"};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+        tdoc t;
+        open_s(&t, cut[i]);
+        assert_int_equal(t.rc, CD_EXIT_INPUT);
+        const cd_diag *d = only_diag(&t, "invalid-utf8", CD_SEV_ERROR);
+        assert_int_equal(d->line, 2);
+        close_doc(&t);
+    }
+}
+
+/* Read s under the lines limit given as "lines=N". */
+static void open_limited(tdoc *t, const char *s, const char *lines_limit) {
+    memset(t, 0, sizeof *t);
+    cd_arena_init(&t->d.arena);
+    cd_diags_init(&t->d.diags, &t->d.arena);
+    t->d.path = "in.txt";
+    t->d.bytes = (const unsigned char *)s;
+    t->d.n_bytes = strlen(s);
+    cd_limits l;
+    cd_limits_init(&l);
+    assert_null(cd_limits_set(&l, lines_limit));
+    cd_options opt = {.limits = &l};
+    t->rc = cd_read(&t->d, &opt);
+}
+
+static void test_lines_limit_exact(void **state) {
+    (void)state;
+    /* CRLF counts two terminator bytes a line: the bound the fast check
+     * takes is over the limit, the exact count is not */
+    tdoc t;
+    open_limited(&t, "a\r\nb\r\nc\r\n", "lines=3");
+    assert_int_equal(t.rc, CD_EXIT_OK);
+    assert_int_equal(t.d.n_lines, 3);
+    close_doc(&t);
+    open_limited(&t, "a\nb\nc\n", "lines=3");
+    assert_int_equal(t.rc, CD_EXIT_OK);
+    assert_int_equal(t.d.n_lines, 3);
+    close_doc(&t);
+    open_limited(&t, "a\nb\nc\nd", "lines=3");
+    assert_int_equal(t.rc, CD_EXIT_INPUT);
+    assert_non_null(strstr(only_diag(&t, "limit-exceeded", CD_SEV_ERROR)->message, "limit exceeded: lines: "));
+    close_doc(&t);
+}
+
 static void test_nul_byte(void **state) {
     (void)state;
     tdoc t;
@@ -322,6 +371,8 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8_repair),
         cmocka_unit_test(test_overlong_and_out_of_range),
         cmocka_unit_test(test_valid_utf8_edges),
+        cmocka_unit_test(test_truncated_at_end),
+        cmocka_unit_test(test_lines_limit_exact),
         cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_indent_and_text_kept),
