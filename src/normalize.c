@@ -34,7 +34,7 @@ typedef struct scratch {
     cd_arena *arena;
     UChar *u, *v; /* UTF-16 work buffers, cap16 units each */
     int32_t cap16;
-    char *out; /* UTF-8 result buffer, 3 * cap16 + 1 bytes */
+    char *out;       /* UTF-8 result buffer, 3 * cap16 + 1 bytes */
     const char *res; /* the result: out, or the input itself when it was already clean */
     size_t len8;
 } scratch;
@@ -209,6 +209,8 @@ static unsigned second_toned_after(UChar32 c) {
 /* bit 0: plain; bit 1: toned second vowel after o; bit 2: after u */
 static unsigned char clean_table[CLEAN_TABLE_END];
 static pthread_once_t clean_table_once = PTHREAD_ONCE_INIT;
+/* every character of the lead bytes block_clean passes is clean: blocks may be skipped */
+static bool clean_blocks;
 
 static bool plain_char(UChar32 c) {
     if (c <= 0xFFFF && (is_space_like((UChar)c) || is_zero_width((UChar)c))) return false;
@@ -218,17 +220,23 @@ static bool plain_char(UChar32 c) {
 static void build_clean_table(void) {
     for (UChar32 c = 0x80; c < CLEAN_TABLE_END; c++)
         clean_table[c] = (unsigned char)((plain_char(c) ? 1u : 0u) | second_toned_after(c) << 1);
+    /* what block_clean takes for granted (true of every Unicode version) */
+    bool plain = true;
+    for (UChar32 c = 0xC0; c < 0x1C0; c++)
+        plain = plain && (clean_table[c] & 1) && (c < 0x100 || !(clean_table[c] & 6));
+    for (UChar32 c = 0x1E80; c < 0x1F00; c++)
+        plain = plain && (clean_table[c] & 1);
+    clean_blocks = plain;
 }
 
-static bool already_clean(const char *s, size_t n) {
-    pthread_once(&clean_table_once, build_clean_table);
-    const unsigned char *u = (const unsigned char *)s;
-    if (!n) return true;
-    if (u[0] == ' ' || u[n - 1] == ' ') return false;
-    /* The previous characters are read back from the bytes: the ones that
-     * matter (o, u, q, space, tab) are ASCII, and a byte before a character
-     * that is not ASCII is a continuation byte, which is none of them. */
-    for (size_t i = 0; i < n;) {
+/* Check the characters of u from i (a character boundary) on until one
+ * starts at or after stop; *end gets where that one starts.  False when one
+ * of them is not clean.  The previous characters are read back from the
+ * bytes: the ones that matter (o, u, q, space, tab) are ASCII, and a byte
+ * before a character that is not ASCII is a continuation byte, which is none
+ * of them. */
+static bool clean_chars(const unsigned char *u, size_t n, size_t i, size_t stop, size_t *end) {
+    while (i < stop) {
         while (i < n && u[i] > 0x20 && u[i] < 0x7F) /* printable ASCII: the bulk of it */
             i++;
         if (i >= n) break;
@@ -246,7 +254,7 @@ static bool already_clean(const char *s, size_t n) {
         if (b < 0x80) return false; /* a control character or DEL */
         size_t start = i;
         UChar32 c;
-        U8_NEXT_UNSAFE(s, i, c);
+        U8_NEXT_UNSAFE(u, i, c);
         unsigned cls = c < CLEAN_TABLE_END ? clean_table[c] : plain_char(c) ? 1 : 0;
         if (!(cls & 1)) return false;
         if (!(cls & 6) || !start) continue;
@@ -258,6 +266,53 @@ static bool already_clean(const char *s, size_t n) {
             bool after_q = (cls & 4) && (prev2 == 'q' || prev2 == 'Q'); /* "quý": the u is consonant */
             if (!closed && !after_q) return false;
         }
+    }
+    *end = i;
+    return true;
+}
+
+/* Sixteen bytes at a time (GCC vector extensions: SSE2 here, whatever the
+ * target has elsewhere), a block is plainly clean when every byte and the
+ * byte after it (u[0..17) is read) show nothing clean_chars would look at
+ * twice: no control or DEL; no space beside a space or a tab; only the lead
+ * bytes C3-C6 (U+00C0-U+01BF) and E1 BA, E1 BB (U+1E80-U+1EFF), every
+ * character of which is NFC, combining class 0 and no space (checked when
+ * the table is made: clean_blocks); and no o, O, u, U before C3 or E1, the
+ * only places a toned second vowel can be.  Anything else is left to
+ * clean_chars. */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+static bool block_clean(const unsigned char *u) {
+    bytes16 b, c;
+    memcpy(&b, u, 16);
+    memcpy(&c, u + 1, 16);
+    bytes16 bad = ((b < 0x20) & (b != '\t')) | (b == 0x7F);
+    bytes16 cont = (b & 0xC0) == 0x80, lead = ((b >= 0xC3) & (b <= 0xC6)) | (b == 0xE1);
+    bad |= (b >= 0x80) & ~cont & ~lead;
+    bad |= (b == 0xE1) & (c != 0xBA) & (c != 0xBB);
+    bad |= ((b == 'o') | (b == 'O') | (b == 'u') | (b == 'U')) & ((c == 0xC3) | (c == 0xE1));
+    bad |= ((b == ' ') & ((c == ' ') | (c == '\t'))) | ((b == '\t') & (c == ' '));
+    uint64_t half[2];
+    memcpy(half, &bad, 16);
+    return !(half[0] | half[1]);
+}
+
+static bool already_clean(const char *s, size_t n) {
+    pthread_once(&clean_table_once, build_clean_table);
+    const unsigned char *u = (const unsigned char *)s;
+    if (!n) return true;
+    if (u[0] == ' ' || u[n - 1] == ' ') return false;
+    size_t i = 0; /* checked up to here: a character boundary */
+    while (i < n) {
+        /* blocks start a byte early: the pair across the boundary is checked */
+        size_t p = i ? i - 1 : 0;
+        while (clean_blocks && p + 17 <= n && block_clean(u + p))
+            p += 16;
+        size_t from = p > i ? p : i; /* back to the start of the character at p */
+        while (from > i && (u[from] & 0xC0) == 0x80)
+            from--;
+        size_t stop = p + 17 <= n ? p + 16 : n;
+        if (!clean_chars(u, n, from, stop, &i)) return false;
     }
     return true;
 }

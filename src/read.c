@@ -144,15 +144,15 @@ static void scan_input(const unsigned char *s, size_t n, size_t start, uint64_t 
  * (as shifts): how many continuation bytes are still due, and for the lead
  * bytes E0, ED, F0, F4 the narrower range their second byte must fall in. */
 enum {
-    U8_OK = 0,          /* between characters */
-    U8_CONT1 = 6,       /* one continuation byte due */
-    U8_CONT2 = 12,      /* two */
-    U8_E0 = 18,         /* after E0: A0-BF, then one */
-    U8_ED = 24,         /* after ED: 80-9F, then one */
-    U8_CONT3 = 30,      /* three */
-    U8_F0 = 36,         /* after F0: 90-BF, then two */
-    U8_F4 = 42,         /* after F4: 80-8F, then two */
-    U8_BAD = 48         /* ill-formed (or a NUL byte): stays so */
+    U8_OK = 0,     /* between characters */
+    U8_CONT1 = 6,  /* one continuation byte due */
+    U8_CONT2 = 12, /* two */
+    U8_E0 = 18,    /* after E0: A0-BF, then one */
+    U8_ED = 24,    /* after ED: 80-9F, then one */
+    U8_CONT3 = 30, /* three */
+    U8_F0 = 36,    /* after F0: 90-BF, then two */
+    U8_F4 = 42,    /* after F4: 80-8F, then two */
+    U8_BAD = 48    /* ill-formed (or a NUL byte): stays so */
 };
 /* The top bit of a row marks a line terminator (CR, LF): counted in passing. */
 #define U8_EOL (1ull << 63)
@@ -283,8 +283,8 @@ static int bullet_width(const char *p) {
 static int refuse(cd_document *doc, const cd_options *opt, const scan *sc, bool repair) {
     if (sc->nul_off != SIZE_MAX) {
         cd_diag_add(&doc->diags, CD_SEV_ERROR, "binary-input", doc->path, (int)sc->nul_line,
-                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc->nul_off,
-                    sc->nul_line, sc->nul_col);
+                    "NUL byte at offset %zu (line %zu, column %zu): binary input, not text", sc->nul_off, sc->nul_line,
+                    sc->nul_col);
         return CD_EXIT_INPUT;
     }
     if (sc->long_line)
@@ -356,7 +356,8 @@ int cd_read(cd_document *doc, const cd_options *opt) {
     size_t k = 0, i = 0, max_line = cd_limit(opt, CD_LIMIT_LINE_LENGTH);
     while (i < len && k < sc.n_lines) {
         size_t e = i + strcspn(text + i, "\r\n"); /* text has no NUL (refused above) and ends in one */
-        if (fast && e - i > max_line) /* (the slow scan has checked) */
+        /* the slow scan has checked line lengths already; the fast one has not */
+        if (fast && e - i > max_line)
             return cd_limit_exceeded(doc, opt, (int)(k + 1), CD_LIMIT_LINE_LENGTH, "line %zu is %zu bytes long", k + 1,
                                      e - i);
         cd_line *ln = &lines[k];

@@ -211,6 +211,41 @@ static void test_normalize_text(void **state) {
     cd_arena_free(&a);
 }
 
+/* The clean check skips blocks of sixteen bytes: a fault must be seen at
+ * every offset, across a block's end as well as inside it. */
+static void test_faults_at_every_offset(void **state) {
+    (void)state;
+    static const struct {
+        const char *fault, *fixed;
+    } faults[] = {
+        {"a  b", "a b"},          {"a \tb", "a\tb"},
+        {"a\t b", "a\tb"},        {"ho\u00E0.", "h\u00F2a."},
+        {"u\u1EF7 ", "\u1EE7y "}, {"o\u1EA1 ", "\u1ECDa "},
+        {"e\u0301", "\u00E9"},    {"a\u00A0b", "a b"},
+        {"a\u200Bb", "ab"},       {"a\x7F b", "a b"},
+        {"a\u2003b", "a b"},      {"\u1F71", "\u03AC"}, /* Greek: NFC changes it */
+    };
+    static const char *const kept[] = {"ho\u00E0n", "qu\u00FD ", "ho\u1EA1ch", "\u1EE7y ban", "\u201Cx\u201D", "a\tb"};
+    cd_arena a;
+    cd_arena_init(&a);
+    char in[128], want[128];
+    for (size_t f = 0; f < sizeof faults / sizeof *faults; f++)
+        for (int at = 0; at < 40; at++) {
+            snprintf(in, sizeof in, "S%.*s%s%.*sE", at, "ccccccccccccccccccccccccccccccccccccccccc", faults[f].fault,
+                     40 - at, "ddddddddddddddddddddddddddddddddddddddddd");
+            snprintf(want, sizeof want, "S%.*s%s%.*sE", at, "ccccccccccccccccccccccccccccccccccccccccc",
+                     faults[f].fixed, 40 - at, "ddddddddddddddddddddddddddddddddddddddddd");
+            assert_string_equal(ntext(in, &a), want);
+        }
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+        for (int at = 0; at < 40; at++) {
+            snprintf(in, sizeof in, "S%.*s%s%.*sE", at, "ccccccccccccccccccccccccccccccccccccccccc", kept[k], 40 - at,
+                     "ddddddddddddddddddddddddddddddddddddddddd");
+            assert_string_equal(ntext(in, &a), in);
+        }
+    cd_arena_free(&a);
+}
+
 /* ---- markup ---- */
 
 static void test_markup_inline(void **state) {
@@ -667,6 +702,7 @@ int main(void) {
         cmocka_unit_test(test_spaces),
         cmocka_unit_test(test_spelling_kept),
         cmocka_unit_test(test_normalize_text),
+        cmocka_unit_test(test_faults_at_every_offset),
         cmocka_unit_test(test_markup_inline),
         cmocka_unit_test(test_markup_cells),
         cmocka_unit_test(test_headings),
