@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include "limits.h"
 #include "memo.h"
@@ -45,6 +45,8 @@ struct cd_rule {
     bool is_list;
     char *pattern_src; /* as written (pattern lines concatenated) */
     int pattern_line;
+    char *requires_src; /* a pattern every match contains (requires lines concatenated) */
+    int requires_line;
     const char *flags;
     const char *replace;
     cd_emit *emits;
@@ -54,6 +56,7 @@ struct cd_rule {
     cd_list_entry *items;
     size_t n_items;
     pcre2_code *code;
+    pcre2_code *requires; /* requires_src compiled: searched first, a fast "no" */
     const cd_rule_group *group;
     const char *expanded; /* the pattern as compiled (lists expanded) */
     uint32_t options;     /* its PCRE2 compile options */
@@ -186,8 +189,8 @@ static char *slurp(const char *path, size_t *len, cd_diag_list *errs) {
                 cd_diag_add(errs, CD_SEV_ERROR, "rules-encoding", path, line,
                             "invalid UTF-8 byte 0x%02X at offset %d: rule files are UTF-8", (unsigned char)buf[at], at);
             else
-                cd_diag_add(errs, CD_SEV_ERROR, "rules-encoding", path, line, "NUL byte at offset %d: rule files are text",
-                            at);
+                cd_diag_add(errs, CD_SEV_ERROR, "rules-encoding", path, line,
+                            "NUL byte at offset %d: rule files are text", at);
             free(buf);
             return NULL;
         }
@@ -213,7 +216,7 @@ static bool parse_file(cd_rules *rs, const char *path, const char *stem, cd_diag
     g->file = cd_arena_strdup(a, path);
     g->first_mode = true;
     cd_rule *cur = NULL;
-    cd_buf pat;
+    cd_buf pat, req;
     bool ok = true;
     int lineno = 0;
     char *save = NULL;
@@ -243,6 +246,7 @@ static bool parse_file(cd_rules *rs, const char *path, const char *stem, cd_diag
             cur->line = lineno;
             cur->group = g;
             cd_buf_init(&pat, a);
+            cd_buf_init(&req, a);
             push_rule(a, g, cur);
             continue;
         }
@@ -268,6 +272,10 @@ static bool parse_file(cd_rules *rs, const char *path, const char *stem, cd_diag
             if (!pat.len) cur->pattern_line = lineno;
             cd_buf_adds(&pat, val);
             cur->pattern_src = cd_buf_str(&pat);
+        } else if (!strcmp(key, "requires")) {
+            if (!req.len) cur->requires_line = lineno;
+            cd_buf_adds(&req, val);
+            cur->requires_src = cd_buf_str(&req);
         } else if (!strcmp(key, "flags")) {
             cur->flags = cd_arena_strdup(a, val);
         } else if (!strcmp(key, "replace")) {
@@ -326,9 +334,9 @@ static bool parse_file(cd_rules *rs, const char *path, const char *stem, cd_diag
 
 /* ---------- compiling ---------- */
 
-/* Expand {{list}} references.  Returns false (with an error) on an unknown list. */
-static bool expand_macros(cd_rules *rs, cd_rule *r, cd_buf *out, cd_diag_list *errs) {
-    const char *p = r->pattern_src;
+/* Expand the {{list}} references of p (written at line `line` of r's file).
+ * Returns false (with an error) on an unknown list. */
+static bool expand_macros(cd_rules *rs, const cd_rule *r, const char *p, int line, cd_buf *out, cd_diag_list *errs) {
     while (*p) {
         const char *open = strstr(p, "{{");
         if (!open) {
@@ -343,7 +351,7 @@ static bool expand_macros(cd_rules *rs, cd_rule *r, cd_buf *out, cd_diag_list *e
         cd_buf_add(out, p, (size_t)(open - p));
         const cd_rule *list = find_list(rs, open + 2, (size_t)(close - open - 2));
         if (!list) {
-            cd_diag_add(errs, CD_SEV_ERROR, "rules-unknown-list", r->file, r->pattern_line,
+            cd_diag_add(errs, CD_SEV_ERROR, "rules-unknown-list", r->file, line,
                         "pattern refers to unknown list {{%.*s}}", (int)(close - open - 2), open + 2);
             return false;
         }
@@ -356,6 +364,29 @@ static bool expand_macros(cd_rules *rs, cd_rule *r, cd_buf *out, cd_diag_list *e
         p = close + 2;
     }
     return true;
+}
+
+/* Compile one pattern of r (expanded from `written`, at `line`); NULL with an
+ * error pointing into the pattern when PCRE2 refuses it. */
+static pcre2_code *compile_pattern(const cd_rule *r, const char *key, const char *pattern, const char *written,
+                                   int line, uint32_t opts, cd_diag_list *errs) {
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
+    if (code) return code;
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    /* Point the caret into the pattern as written when no list was expanded. */
+    const char *shown = strcmp(pattern, written) ? pattern : written;
+    int col = (int)strlen(key) + 3; /* "pattern = " */
+    /* caret counts characters, not bytes */
+    int chars = 0;
+    for (size_t i = 0; i < erroff && shown[i]; i++)
+        chars += ((unsigned char)shown[i] & 0xC0) != 0x80;
+    cd_diag_add(errs, CD_SEV_ERROR, "rules-bad-pattern", r->file, line,
+                "rule '%s': PCRE2 error at offset %zu: %s\n    %s = %s\n    %*s^", r->name, (size_t)erroff, msg, key,
+                shown, col + chars, "");
+    return NULL;
 }
 
 static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
@@ -384,7 +415,7 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
             cd_diag_add(errs, CD_SEV_ERROR, "rules-syntax", r->file, r->line, "rule '%s' has no pattern", r->name);
             return false;
         }
-        if (!expand_macros(rs, r, &src, errs)) return false;
+        if (!expand_macros(rs, r, r->pattern_src, r->pattern_line, &src, errs)) return false;
     }
     uint32_t opts = PCRE2_UTF | PCRE2_UCP;
     bool case_sensitive = false;
@@ -405,27 +436,11 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
         }
     }
     if (r->is_list && !case_sensitive) opts |= PCRE2_CASELESS;
-    int errcode;
-    PCRE2_SIZE erroff;
     const char *pattern = cd_buf_str(&src);
     r->expanded = pattern;
     r->options = opts;
-    r->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
-    if (!r->code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(errcode, msg, sizeof msg);
-        /* Point the caret into the pattern as written when no list was expanded. */
-        const char *shown = strcmp(pattern, r->pattern_src) ? pattern : r->pattern_src;
-        int col = (int)strlen("pattern = ");
-        /* caret counts characters, not bytes */
-        int chars = 0;
-        for (size_t i = 0; i < erroff && shown[i]; i++)
-            chars += ((unsigned char)shown[i] & 0xC0) != 0x80;
-        cd_diag_add(errs, CD_SEV_ERROR, "rules-bad-pattern", r->file, r->pattern_line,
-                    "rule '%s': PCRE2 error at offset %zu: %s\n    pattern = %s\n    %*s^", r->name, (size_t)erroff,
-                    msg, shown, col + chars, "");
-        return false;
-    }
+    r->code = compile_pattern(r, "pattern", pattern, r->pattern_src, r->pattern_line, opts, errs);
+    if (!r->code) return false;
     uint32_t captures = 0;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &captures);
     if (captures + 1 > CD_RULE_MAX_CAPTURES) {
@@ -435,6 +450,19 @@ static bool compile_rule(cd_rules *rs, cd_rule *r, cd_diag_list *errs) {
     }
     pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is unavailable */
     pcre2_pattern_info(r->code, PCRE2_INFO_MINLENGTH, &r->min_chars);
+    if (r->requires_src) {
+        if (r->is_list) {
+            cd_diag_add(errs, CD_SEV_ERROR, "rules-syntax", r->file, r->requires_line, "list '%s' cannot have requires",
+                        r->name);
+            return false;
+        }
+        cd_buf req;
+        cd_buf_init(&req, a);
+        if (!expand_macros(rs, r, r->requires_src, r->requires_line, &req, errs)) return false;
+        r->requires = compile_pattern(r, "requires", cd_buf_str(&req), r->requires_src, r->requires_line, opts, errs);
+        if (!r->requires) return false;
+        pcre2_jit_compile(r->requires, PCRE2_JIT_COMPLETE);
+    }
     first_bytes_of(r);
     return true;
 }
@@ -634,8 +662,10 @@ void cd_rules_free(cd_rules *rs) {
     if (!rs) return;
     cd_rules_thread_done();
     for (size_t g = 0; g < rs->n_groups; g++) {
-        for (size_t i = 0; i < rs->groups[g]->n; i++)
+        for (size_t i = 0; i < rs->groups[g]->n; i++) {
             pcre2_code_free(rs->groups[g]->rules[i]->code);
+            pcre2_code_free(rs->groups[g]->rules[i]->requires);
+        }
     }
     pcre2_match_context_free(rs->mctx);
     cd_arena_free(&rs->arena);
@@ -715,7 +745,17 @@ static pcre2_match_context *match_ctx(const cd_rule *r) { return r->group->owner
  * copied into the caller's cd_match before the next search can run. */
 static _Thread_local pcre2_match_data *thread_match_data;
 
-bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m) {
+/* PCRE2's return code for code (r's pattern or its requires) on s from start. */
+static int match_code(const cd_rule *r, const pcre2_code *code, const char *s, size_t len, size_t start,
+                      pcre2_match_data *md) {
+    int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
+    if (rc == PCRE2_ERROR_JIT_BADOPTION) rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
+    return rc;
+}
+
+/* cd_rule_search, with or without the requires pattern's quick refusal
+ * (without: for checking that it refuses nothing the pattern matches). */
+static bool search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m, bool prefilter) {
     if (!r || !r->code || start > len) return false;
     /* fewer bytes than the shortest match has characters: no call needed
      * (blank lines, short cells) */
@@ -723,8 +763,8 @@ bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, c
     if (!thread_match_data) thread_match_data = pcre2_match_data_create(CD_RULE_MAX_CAPTURES, NULL);
     pcre2_match_data *md = thread_match_data;
     if (!md) abort();
-    int rc = pcre2_jit_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
-    if (rc == PCRE2_ERROR_JIT_BADOPTION) rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, start, 0, md, match_ctx(r));
+    if (prefilter && r->requires && match_code(r, r->requires, s, len, start, md) <= 0) return false;
+    int rc = match_code(r, r->code, s, len, start, md);
     bool ok = rc > 0;
     if (ok) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -739,6 +779,10 @@ bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, c
         }
     }
     return ok;
+}
+
+bool cd_rule_search(const cd_rule *r, const char *s, size_t len, size_t start, cd_match *m) {
+    return search(r, s, len, start, m, true);
 }
 
 void cd_rules_thread_done(void) {
@@ -962,6 +1006,28 @@ static bool check_emits(const cd_match *m, const char *expect, cd_arena *a, cd_b
     return ok;
 }
 
+/* A requires pattern must be found inside every match of its rule: checked
+ * on each example the pattern matches (searched without the requires, from
+ * every match on). */
+static bool requires_holds(const cd_rule *r, const char *in, size_t n, cd_arena *a, cd_buf *why) {
+    cd_match m;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md) abort();
+    bool ok = true;
+    for (size_t pos = 0; ok && pos <= n && search(r, in, n, pos, &m, false);) {
+        size_t b = m.ov[0], e = m.ov[1];
+        ok = match_code(r, r->requires, in + b, e - b, 0, md) > 0;
+        if (!ok)
+            cd_buf_adds(why, cd_arena_printf(a, " requires '%s' is not found in the match '%.*s'", r->requires_src,
+                                             (int)(e - b), in + b));
+        pos = e > b ? e : e + 1;
+        while (pos < n && ((unsigned char)in[pos] & 0xC0) == 0x80)
+            pos++;
+    }
+    pcre2_match_data_free(md);
+    return ok;
+}
+
 int cd_rules_test(const cd_rules *rs, FILE *out, int *total) {
     int failed = 0, run = 0;
     for (size_t gi = 0; gi < rs->n_groups; gi++) {
@@ -1015,6 +1081,7 @@ int cd_rules_test(const cd_rules *rs, FILE *out, int *total) {
                         }
                     }
                 }
+                if (ok && r->requires) ok = requires_holds(r, ex->input, in_len, &a, &why);
                 run++;
                 if (!ok) {
                     failed++;

@@ -104,8 +104,8 @@ static void test_group_skips_keep_every_match(void **state) {
     static const struct {
         const char *text, *rule;
     } cases[] = {
-        {"aaa XXYZ", "a"}, {"aaa xyZ", "a"},     {"văn bản <b>1</b> số", "b"}, {"Số Đ5", "c"},
-        {"K7 đầu dòng", "d"}, {"\u212A7 Kelvin", "d"}, {"x y z <b>", NULL},        {"đ k7", NULL},
+        {"aaa XXYZ", "a"},    {"aaa xyZ", "a"},        {"văn bản <b>1</b> số", "b"}, {"Số Đ5", "c"},
+        {"K7 đầu dòng", "d"}, {"\u212A7 Kelvin", "d"}, {"x y z <b>", NULL},          {"đ k7", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cd_match m;
@@ -117,6 +117,64 @@ static void test_group_skips_keep_every_match(void **state) {
     }
     cd_rules_free(rs);
     cd_arena_free(&a);
+}
+
+/* A rule's requires pattern refuses a subject without it before the rule's
+ * own pattern runs; the example runner checks that it is found inside every
+ * match; it is compiled and reported like a pattern. */
+static void test_requires(void **state) {
+    (void)state;
+    write_rules("req.rules",
+                "[lead]\npattern = ^(?<lead>[^;]+?)\\s+(?:chủ trì|làm đầu mối)\\b\nrequires = chủ trì|đầu mối\n"
+                "example = Sở Y tế chủ trì => lead=Sở Y tế\n"
+                "example = Sở Y tế phối hợp => no match\n\n"
+                "[narrow]\npattern = ^Sở\\s+\\S+\nrequires = Y tế\n"
+                "example = Sở Tư pháp, Sở Y tế => match=Sở Tư\n");
+    cd_arena a;
+    cd_rules *rs = load_rules_from(tmpdir, &a);
+    assert_non_null(rs);
+    cd_match m;
+    const cd_rule *lead = cd_rules_get(rs, "req", "lead");
+    assert_true(cd_rule_search(lead, "Sở Y tế làm đầu mối", strlen("Sở Y tế làm đầu mối"), 0, &m));
+    assert_string_equal(cd_match_emit(&m, "lead", &a), "Sở Y tế");
+    assert_false(cd_rule_search(lead, "Sở Y tế phối hợp", strlen("Sở Y tế phối hợp"), 0, &m));
+    /* the pattern alone matches "Sở Tư"; without "Y tế" in the text the requires refuses it */
+    const cd_rule *narrow = cd_rules_get(rs, "req", "narrow");
+    assert_false(cd_rule_search(narrow, "Sở Tư pháp", strlen("Sở Tư pháp"), 0, &m));
+    /* "narrow" claims every match holds "Y tế": its example shows one that does not */
+    char *report = NULL;
+    size_t report_len = 0;
+    FILE *out = open_memstream(&report, &report_len);
+    assert_non_null(out);
+    int total = 0;
+    assert_int_equal(cd_rules_test(rs, out, &total), 2); /* and vocab.rules' [wrong] */
+    fclose(out);
+    assert_non_null(strstr(report, "[narrow] example 'Sở Tư pháp, Sở Y tế' failed: requires 'Y tế' is not found in the "
+                                   "match 'Sở Tư'"));
+    assert_null(strstr(report, "[lead]"));
+    free(report);
+    cd_rules_free(rs);
+    cd_arena_free(&a);
+
+    /* a bad requires pattern is reported at its line; a list cannot have one */
+    write_rules("req.rules", "[a]\npattern = x\nrequires = (y\n");
+    cd_arena_init(&a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, &a);
+    assert_null(cd_rules_load_dir(tmpdir, &errs));
+    assert_int_equal(errs.n, 1);
+    assert_int_equal(errs.items[0].line, 3);
+    assert_non_null(strstr(errs.items[0].message, "requires = (y"));
+    cd_arena_free(&a);
+    write_rules("req.rules", "[list l]\nitem = x\nrequires = x\n");
+    cd_arena_init(&a);
+    cd_diags_init(&errs, &a);
+    assert_null(cd_rules_load_dir(tmpdir, &errs));
+    assert_non_null(strstr(errs.items[0].message, "cannot have requires"));
+    cd_arena_free(&a);
+    char path[128];
+    snprintf(path, sizeof path, "%s/req.rules", tmpdir);
+    unlink(path);
 }
 
 static void test_shipped_rules_pass_their_examples(void **state) {
@@ -131,6 +189,7 @@ int main(void) {
         cmocka_unit_test(test_bad_pattern_names_file_line_and_caret),
         cmocka_unit_test(test_lists_macros_emits_and_examples),
         cmocka_unit_test(test_group_skips_keep_every_match),
+        cmocka_unit_test(test_requires),
     };
     const struct CMUnitTest shipped[] = {cmocka_unit_test(test_shipped_rules_pass_their_examples)};
     int failed = cmocka_run_group_tests(dir_tests, make_dir, remove_dir);
