@@ -122,7 +122,9 @@ static void string(jw *w, const char *s) {
         quoted(w, s, n, "", 0);
         return;
     }
-    json_t *v = json_stringn(s, n);
+    /* every string here is valid UTF-8 (read checks the text, paths are
+     * repaired, rule files are checked at load): jansson need not check again */
+    json_t *v = json_stringn_nocheck(s, n);
     if (!v || json_dump_callback(v, jansson_sink, w, JSON_ENCODE_ANY) != 0) w->failed = true;
     json_decref(v);
 }
