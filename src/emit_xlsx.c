@@ -91,10 +91,10 @@ static const column indicator_columns[] = {
     [IND_TARGET] = {"Mục tiêu", 30}, [IND_LEAD] = {"Chủ trì", 26},          [IND_LINES] = {"Dòng", 9},
 };
 
-enum { DIAG_FILE, DIAG_SEVERITY, DIAG_CODE, DIAG_MESSAGE, DIAG_LINE };
+enum { DIAG_FILE, DIAG_SEVERITY, DIAG_CODE, DIAG_ISSUE, DIAG_MESSAGE, DIAG_LINE };
 static const column diag_columns[] = {
-    [DIAG_FILE] = {"Tệp nguồn", 28},   [DIAG_SEVERITY] = {"Mức độ", 10}, [DIAG_CODE] = {"Mã", 22},
-    [DIAG_MESSAGE] = {"Nội dung", 80}, [DIAG_LINE] = {"Dòng", 7},
+    [DIAG_FILE] = {"Tệp nguồn", 28}, [DIAG_SEVERITY] = {"Mức độ", 10},  [DIAG_CODE] = {"Mã", 22},
+    [DIAG_ISSUE] = {"Vấn đề", 30},   [DIAG_MESSAGE] = {"Nội dung", 80}, [DIAG_LINE] = {"Dòng", 7},
 };
 
 enum {
@@ -454,6 +454,42 @@ static const char *severity_label(cd_severity s) {
     return s == CD_SEV_ERROR ? "lỗi" : s == CD_SEV_WARNING ? "cảnh báo" : "thông tin";
 }
 
+/* What a diagnostic code means, in the reviewers' language: the message
+ * beside it is the contract's (English, with the particulars).  NULL for a
+ * code without a label here (the code column still shows it). */
+static const char *diagnostic_label(const char *code) {
+    static const char *const labels[][2] = {
+        {"missing-lead", "Nhiệm vụ chưa có đơn vị chủ trì"},
+        {"missing-deadline", "Nhiệm vụ chưa có thời hạn"},
+        {"deadline-unparsed", "Không đọc được thời hạn"},
+        {"deadline-outside-year", "Thời hạn ngoài năm của văn bản"},
+        {"numbering-gap", "Đánh số bị thiếu mục"},
+        {"numbering-duplicate", "Đánh số bị trùng"},
+        {"blank-number", "Số văn bản để trống"},
+        {"blank-date", "Ngày ban hành để trống hoặc sai"},
+        {"date-mismatch", "Ngày ban hành không khớp với dòng kèm theo"},
+        {"metadata-from-caption", "Thông tin văn bản lấy từ dòng kèm theo"},
+        {"ocr-repair", "Đã sửa chữ nhận dạng sai (OCR)"},
+        {"encoding-repaired", "Đã thay các byte sai mã UTF-8"},
+        {"unknown-agency", "Cơ quan không có trong danh mục"},
+        {"no-tasks", "Không tìm thấy nhiệm vụ"},
+        {"empty-input", "Tệp rỗng"},
+        {"binary-input", "Tệp nhị phân, không phải văn bản"},
+        {"invalid-utf8", "Mã UTF-8 không hợp lệ"},
+        {"unknown-encoding", "Không nhận ra bảng mã"},
+        {"invalid-docx", "Tệp DOCX hỏng hoặc không đọc được"},
+        {"invalid-html", "Tệp HTML hỏng hoặc không đọc được"},
+        {"invalid-pdf", "Tệp PDF hỏng hoặc không đọc được"},
+        {"no-text-layer", "PDF không có lớp chữ (bản quét)"},
+        {"limit-exceeded", "Vượt giới hạn xử lý"},
+        {"unreadable", "Không mở được tệp"},
+        {"out-of-memory", "Hết bộ nhớ khi xử lý"},
+    };
+    for (size_t i = 0; code && i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(code, labels[i][0])) return labels[i][1];
+    return NULL;
+}
+
 /* The document kind as a reviewer names it (kind_label is upper case as
  * printed, and absent for a letter). */
 static const char *document_kind_label(const char *kind) {
@@ -655,6 +691,7 @@ static void add_diag(cd_xlsx *x, const cd_document *doc, const cd_diag *d) {
     set_text(x, DIAG_FILE, d->file ? d->file : doc->path, x->text);
     set_text(x, DIAG_SEVERITY, severity_label(d->severity), d->severity == CD_SEV_ERROR ? x->error : x->text);
     set_text(x, DIAG_CODE, d->code, x->text);
+    set_text(x, DIAG_ISSUE, diagnostic_label(d->code), x->text);
     set_text(x, DIAG_MESSAGE, d->message, x->text);
     if (d->line) set_number(x, DIAG_LINE, d->line);
     row_end(x, &x->diags);
