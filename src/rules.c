@@ -722,9 +722,29 @@ const cd_rule_group *cd_rules_group(const cd_rules *rs, const char *group) {
     return find_slot(rs, group, NULL, slot_hash(group, NULL))->value;
 }
 
+/* Rules are looked up by name for every cell, line and sentence, from call
+ * sites that pass literal names: a small per-thread cache by the names'
+ * addresses skips hashing them.  A hit is checked against the rule's own
+ * names (a reused buffer cannot fool it) and the rule set's load id (a rule
+ * set freed and another loaded at the same address cannot either). */
+#define GET_CACHE_SLOTS 256
+typedef struct get_cache_entry {
+    uint64_t rules_id;
+    const char *group, *name;
+    const cd_rule *rule;
+} get_cache_entry;
+static _Thread_local get_cache_entry get_cache[GET_CACHE_SLOTS];
+
 const cd_rule *cd_rules_get(const cd_rules *rs, const char *group, const char *name) {
     if (!rs || !rs->index || !name) return NULL;
-    return find_slot(rs, group, name, slot_hash(group, name))->value;
+    uint64_t k = ((uint64_t)(uintptr_t)name ^ ((uint64_t)(uintptr_t)group << 7)) * 0x9E3779B97F4A7C15ull;
+    get_cache_entry *e = &get_cache[(k >> 32) % GET_CACHE_SLOTS];
+    if (e->rules_id == rs->id && e->name == name && e->group == group && !strcmp(e->rule->name, name) &&
+        !strcmp(e->rule->group->name, group))
+        return e->rule;
+    const cd_rule *r = find_slot(rs, group, name, slot_hash(group, name))->value;
+    if (r) *e = (get_cache_entry){rs->id, group, name, r};
+    return r;
 }
 
 bool cd_rule_is_list(const cd_rule *r) { return r && r->is_list; }

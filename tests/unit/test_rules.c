@@ -71,6 +71,23 @@ static void test_lists_macros_emits_and_examples(void **state) {
     assert_string_equal(cd_match_emit(&m, "full", &a), "Sở Tư pháp");
     assert_string_equal(cd_match_emit(&m, "match", &a), "Sở Tư pháp");
     assert_null(cd_match_emit(&m, "absent", &a));
+    /* lookups are cached by the names' addresses: a buffer reused for
+     * another name, or another load of the same files, gets its own rule */
+    char name[16] = "dept";
+    assert_ptr_equal(cd_rules_get(rs, "vocab", name), dept);
+    strcpy(name, "ubnd");
+    assert_string_equal(cd_rule_name(cd_rules_get(rs, "vocab", name)), "ubnd");
+    strcpy(name, "absent");
+    assert_null(cd_rules_get(rs, "vocab", name));
+    cd_arena a2;
+    cd_rules *rs2 = load_rules_from(tmpdir, &a2);
+    assert_non_null(rs2);
+    const cd_rule *dept2 = cd_rules_get(rs2, "vocab", "dept");
+    assert_non_null(dept2);
+    assert_ptr_not_equal(dept2, dept);
+    assert_ptr_equal(cd_rules_get(rs, "vocab", "dept"), dept);
+    cd_rules_free(rs2);
+    cd_arena_free(&a2);
     const cd_rule *depts = cd_rules_get(rs, "vocab", "depts");
     assert_string_equal(cd_list_lookup(depts, "kh&cn", 5), "Khoa học và Công nghệ");
     assert_string_equal(cd_list_lookup(depts, "TƯ PHÁP", strlen("TƯ PHÁP")), "Tư pháp");
