@@ -29,21 +29,27 @@ static int remove_dir(void **state) {
     return system(cmd);
 }
 
+/* Loading tmpdir must fail: its one error (a is initialised here and holds
+ * it; the caller frees a). */
+static const cd_diag *load_fails(cd_arena *a) {
+    cd_arena_init(a);
+    cd_diag_list errs;
+    cd_diags_init(&errs, a);
+    assert_null(cd_rules_load_dir(tmpdir, &errs));
+    assert_int_equal(errs.n, 1);
+    return &errs.items[0];
+}
+
 static void test_bad_pattern_names_file_line_and_caret(void **state) {
     (void)state;
     write_rules("bad.rules", "# a comment\n[ok]\npattern = abc\n\n[broken]\npattern = (ab[c\n");
     cd_arena a;
-    cd_arena_init(&a);
-    cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    cd_rules *rs = cd_rules_load_dir(tmpdir, &errs);
-    assert_null(rs);
-    assert_int_equal(errs.n, 1);
-    assert_int_equal(errs.items[0].line, 6);
-    assert_non_null(strstr(errs.items[0].file, "bad.rules"));
-    assert_non_null(strstr(errs.items[0].message, "missing terminating ]"));
-    assert_non_null(strstr(errs.items[0].message, "pattern = (ab[c"));
-    assert_non_null(strstr(errs.items[0].message, "^"));
+    const cd_diag *e = load_fails(&a);
+    assert_int_equal(e->line, 6);
+    assert_non_null(strstr(e->file, "bad.rules"));
+    assert_non_null(strstr(e->message, "missing terminating ]"));
+    assert_non_null(strstr(e->message, "pattern = (ab[c"));
+    assert_non_null(strstr(e->message, "^"));
     cd_arena_free(&a);
 }
 
@@ -175,19 +181,12 @@ static void test_requires(void **state) {
 
     /* a bad requires pattern is reported at its line; a list cannot have one */
     write_rules("req.rules", "[a]\npattern = x\nrequires = (y\n");
-    cd_arena_init(&a);
-    cd_diag_list errs;
-    cd_diags_init(&errs, &a);
-    assert_null(cd_rules_load_dir(tmpdir, &errs));
-    assert_int_equal(errs.n, 1);
-    assert_int_equal(errs.items[0].line, 3);
-    assert_non_null(strstr(errs.items[0].message, "requires = (y"));
+    const cd_diag *e = load_fails(&a);
+    assert_int_equal(e->line, 3);
+    assert_non_null(strstr(e->message, "requires = (y"));
     cd_arena_free(&a);
     write_rules("req.rules", "[list l]\nitem = x\nrequires = x\n");
-    cd_arena_init(&a);
-    cd_diags_init(&errs, &a);
-    assert_null(cd_rules_load_dir(tmpdir, &errs));
-    assert_non_null(strstr(errs.items[0].message, "cannot have requires"));
+    assert_non_null(strstr(load_fails(&a)->message, "cannot have requires"));
     cd_arena_free(&a);
     char path[128];
     snprintf(path, sizeof path, "%s/req.rules", tmpdir);
